@@ -1,0 +1,80 @@
+"""Held-out scores: the threshold is chosen on validation, every figure is computed on test."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn import metrics as skm
+
+
+def best_f1_threshold(y: np.ndarray, p: np.ndarray) -> float:
+    """The probability threshold that maximizes F1 on (``y``, ``p``); 0.5 if ``y`` has no positive.
+
+    Among equally good thresholds the highest is taken (fewest positive predictions).
+    """
+    if y.sum() == 0:
+        return 0.5
+    precision, recall, thresholds = skm.precision_recall_curve(y, p)
+    f1 = np.divide(2 * precision * recall, precision + recall, out=np.zeros_like(precision), where=(precision + recall) > 0)[:-1]
+    best = np.flatnonzero(f1 == f1.max())
+    return float(thresholds[best[-1]])
+
+
+def scores(y: np.ndarray, p: np.ndarray, threshold: float) -> dict:
+    """Classification figures of probabilities ``p`` against labels ``y`` at ``threshold``.
+
+    Ranking figures (ROC-AUC, PR-AUC) are None when ``y`` holds a single class.
+    """
+    predicted = (p >= threshold).astype(int)
+    both = len(np.unique(y)) == 2
+    base_rate = float(y.mean()) if len(y) else None
+    return {
+        "n": int(len(y)),
+        "positives": int(y.sum()),
+        "predicted_positives": int(predicted.sum()),
+        "threshold": float(threshold),
+        "accuracy": float(skm.accuracy_score(y, predicted)),
+        "balanced_accuracy": float(skm.balanced_accuracy_score(y, predicted)) if both else None,
+        "precision": float(skm.precision_score(y, predicted, zero_division=0)),
+        "recall": float(skm.recall_score(y, predicted, zero_division=0)),
+        "f1": float(skm.f1_score(y, predicted, zero_division=0)),
+        "roc_auc": float(skm.roc_auc_score(y, p)) if both else None,
+        "pr_auc": float(skm.average_precision_score(y, p)) if both else None,
+        "brier": float(skm.brier_score_loss(y, p)),
+        "base_rate": base_rate,
+        "majority_accuracy": max(base_rate, 1 - base_rate) if base_rate is not None else None,
+    }
+
+
+def bootstrap_auc(y: np.ndarray, p: np.ndarray, n_boot: int, level: float, seed: int) -> tuple[float | None, float | None]:
+    """Percentile bootstrap interval for ROC-AUC (resampling users); None where it is undefined."""
+    if len(np.unique(y)) < 2 or n_boot < 1:
+        return None, None
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(n_boot):
+        pick = rng.integers(0, len(y), len(y))
+        if 0 < y[pick].sum() < len(pick):
+            values.append(skm.roc_auc_score(y[pick], p[pick]))
+    if not values:
+        return None, None
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(values, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+def evaluate_model(y_val: np.ndarray, p_val: np.ndarray, y_test: np.ndarray, p_test: np.ndarray, n_boot: int, level: float, seed: int) -> dict:
+    """Threshold on validation (max F1), then :func:`scores` and the ROC-AUC interval on test."""
+    threshold = best_f1_threshold(y_val, p_val)
+    result = scores(y_test, p_test, threshold)
+    result["roc_auc_ci_low"], result["roc_auc_ci_high"] = bootstrap_auc(y_test, p_test, n_boot, level, seed)
+    return result
+
+
+def curves(y: np.ndarray, p: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """ROC (fpr, tpr, threshold) and precision–recall (recall, precision, threshold) points for ``dvc plots``."""
+    fpr, tpr, roc_t = skm.roc_curve(y, p)
+    precision, recall, pr_t = skm.precision_recall_curve(y, p)
+    roc = pd.DataFrame({"fpr": fpr, "tpr": tpr, "threshold": np.minimum(roc_t, 1.0)})
+    pr = pd.DataFrame({"recall": recall, "precision": precision, "threshold": np.append(pr_t, 1.0)})
+    return roc, pr

@@ -1,0 +1,171 @@
+"""The models: the study's Keras MLP and a logistic-regression baseline, on one design matrix.
+
+The design matrix is [behaviour features (log1p where heavy-tailed, then standardized) |
+topic weights (standardized) | text vectors], with the scaler fitted on training rows only.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+
+from rednote.cohort import BEHAVIOUR_FEATURES, SKEWED_FEATURES
+from rednote.errors import UserError
+
+FEATURE_BLOCKS = ("behaviour", "topics", "text")
+
+
+@dataclass
+class Design:
+    """The model inputs: ``X`` (n, d) float32, ``names`` of its columns, and the fitted scaler."""
+
+    X: np.ndarray
+    names: list[str]
+    scaler: StandardScaler
+
+
+def behaviour_matrix(users: pd.DataFrame, log_counts: bool) -> np.ndarray:
+    """The behaviour features as (n, len(BEHAVIOUR_FEATURES)) float64, log1p on the skewed ones if asked."""
+    frame = users[list(BEHAVIOUR_FEATURES)].astype("float64").copy()
+    if log_counts:
+        skewed = list(SKEWED_FEATURES)
+        frame[skewed] = np.log1p(frame[skewed].clip(lower=0))
+    return frame.to_numpy()
+
+
+def build_design(
+    users: pd.DataFrame, topics: np.ndarray, text: np.ndarray, train: np.ndarray, blocks: list[str], log_counts: bool
+) -> Design:
+    """Stack the chosen feature ``blocks``; standardize behaviour and topics with a scaler fitted on ``train`` rows."""
+    unknown = [b for b in blocks if b not in FEATURE_BLOCKS]
+    if unknown or not blocks:
+        raise UserError(f"train.features={blocks} must be a non-empty list drawn from {list(FEATURE_BLOCKS)}; fix params.yaml.")
+    if not (len(users) == len(topics) == len(text)):
+        raise UserError(
+            f"the users table has {len(users)} rows but topics have {len(topics)} and text vectors {len(text)}; rerun `dvc repro`."
+        )
+    scaled_parts, names = [], []
+    if "behaviour" in blocks:
+        scaled_parts.append(behaviour_matrix(users, log_counts))
+        names += list(BEHAVIOUR_FEATURES)
+    if "topics" in blocks:
+        scaled_parts.append(topics.astype("float64"))
+        names += [f"topic_{k}" for k in range(topics.shape[1])]
+    parts = []
+    scaler = StandardScaler()
+    if scaled_parts:
+        scaled = np.hstack(scaled_parts)
+        scaler.fit(scaled[train])
+        parts.append(scaler.transform(scaled))
+    if "text" in blocks:
+        parts.append(text.astype("float64"))
+        names += [f"text_{k}" for k in range(text.shape[1])]
+    return Design(np.hstack(parts).astype(np.float32), names, scaler)
+
+
+def class_weights(y: np.ndarray, enabled: bool) -> dict[int, float] | None:
+    """Balanced class weights ``n / (2 n_c)`` when ``enabled``, else None."""
+    if not enabled:
+        return None
+    counts = np.bincount(y.astype(int), minlength=2)
+    return {c: float(len(y) / (2 * counts[c])) for c in (0, 1) if counts[c] > 0}
+
+
+def seed_tensorflow(seed: int, threads: int) -> None:
+    """Make TensorFlow repeatable: one seed for Python, NumPy and TF, deterministic ops, fixed threads.
+
+    Call before TensorFlow runs any op.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+    except RuntimeError:  # already initialised in this process (tests): keep its settings
+        pass
+
+
+def build_mlp(n_features: int, dropout: float, learning_rate: float):
+    """The study's MLP: Dense 128 ReLU, BatchNorm, Dropout, Dense 64 ReLU, BatchNorm, Dropout, sigmoid; Adam, BCE."""
+    import keras
+    from keras import layers
+
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(n_features,)),
+            layers.Dense(128, activation="relu"),
+            layers.BatchNormalization(),
+            layers.Dropout(dropout),
+            layers.Dense(64, activation="relu"),
+            layers.BatchNormalization(),
+            layers.Dropout(dropout),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+        loss="binary_crossentropy",
+        metrics=[keras.metrics.AUC(name="auc")],
+    )
+    return model
+
+
+def fit_mlp(X: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray, p: dict[str, Any], callbacks: list | None = None):
+    """Train the MLP on ``train`` rows with early stopping and LR reduction on ``val`` loss.
+
+    ``p``: the ``train`` params. Returns ``(model, history)`` where history is a frame with one
+    row per epoch (epoch, loss, val_loss, auc, val_auc, learning_rate).
+    """
+    import keras
+
+    model = build_mlp(X.shape[1], float(p["dropout"]), float(p["learning_rate"]))
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=int(p["patience"]), restore_best_weights=True)
+    reduce = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=float(p["lr_factor"]), patience=int(p["lr_patience"]))
+    fitted = model.fit(
+        X[train],
+        y[train],
+        validation_data=(X[val], y[val]),
+        epochs=int(p["epochs"]),
+        batch_size=int(p["batch_size"]),
+        class_weight=class_weights(y[train], bool(p["class_weight"])),
+        callbacks=[stop, reduce, *(callbacks or [])],
+        shuffle=True,
+        verbose=0,
+    )
+    history = pd.DataFrame(fitted.history)
+    history.insert(0, "epoch", np.arange(1, len(history) + 1))
+    return model, history
+
+
+def fit_logreg(X: np.ndarray, y: np.ndarray, train: np.ndarray, p: dict[str, Any]) -> LogisticRegression:
+    """The baseline: L2 logistic regression on the same design, same class weighting."""
+    model = LogisticRegression(
+        C=float(p["logreg_c"]),
+        class_weight="balanced" if p["class_weight"] else None,
+        max_iter=2000,
+        random_state=int(p["seed"]),
+    )
+    return model.fit(X[train], y[train])
+
+
+def require_trainable(y: np.ndarray, split: np.ndarray, minimum: int) -> None:
+    """Stop with one sentence when a split has fewer than ``minimum`` retained users (or no lost ones)."""
+    for name in ("train", "val", "test"):
+        part = y[split == name]
+        positives = int(part.sum())
+        if positives < minimum or positives == len(part):
+            raise UserError(
+                f"the {name} split has {positives} retained user(s) of {len(part)} (train.min_positives={minimum}); "
+                f"the cohort has {int(y.sum())} retained in all, too few to train and score a model: use a larger crawl, "
+                "widen label.target, or lower train.min_positives."
+            )

@@ -1,0 +1,70 @@
+"""Counts and times as the site prints them, parsed column-at-a-time without ever raising on a value.
+
+Counts: ``37`` → 37, ``1.2万`` → 12,000, ``10万+`` → 100,000, ``1千+`` → 1,000, ``10+`` → 10,
+``1,234`` → 1,234, empty → 0, and the button labels the site shows instead of a zero (``赞``,
+``收藏``, ``评论``, ``分享``) → 0. The study's parser stripped every non-digit and so read ``1千+``
+as 1; here ``千`` multiplies by 1,000. Anything else becomes 0 and is flagged as unparseable.
+
+Times: ``1/14/2025 12:08`` (the export's form) and a few ISO-like forms. Relative times
+(``3天前``), year-less dates (``01-14``) and garbage become NaT and are flagged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+UNITS = {"": 1, "万": 10_000, "w": 10_000, "千": 1_000, "k": 1_000, "亿": 100_000_000}
+ZERO_WORDS = ("赞", "收藏", "评论", "分享", "点赞", "like", "likes")
+_COUNT = r"^(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万|千|亿|w|k)?\s*\+?$"
+
+#: Tried in order; the first is the Kaggle export's.
+TIME_FORMATS = (
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d",
+    "%m/%d/%Y",
+    "%Y/%m/%d",
+)
+
+
+def parse_counts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse a column of printed counts.
+
+    Returns ``(counts, unparseable)``: int64 counts (0 where empty or unreadable) and a bool mask of
+    the values that were neither empty nor readable. Same index as ``values``.
+    """
+    text = values.astype("string").fillna("").str.strip().str.lower().str.replace(",", "", regex=False)
+    empty = (text == "") | text.isin(ZERO_WORDS)
+    parts = text.str.extract(_COUNT)
+    number = pd.to_numeric(parts["num"], errors="coerce")
+    unit = parts["unit"].fillna("").map(UNITS).astype("float64")
+    parsed = (number * unit).round()
+    ok = parsed.notna() & np.isfinite(parsed) & (parsed < 2**62)
+    counts = parsed.where(ok, 0).astype("int64")
+    unparseable = (~ok & ~empty).astype(bool)
+    return counts, unparseable
+
+
+def parse_times(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse a column of printed times (naive, as printed: the site shows Beijing time).
+
+    Returns ``(times, unparseable)``: datetime64[ns] with NaT where unreadable, and a bool mask of
+    the values that were not empty and not readable. Years before 2000 or after 2100 are unreadable.
+    """
+    text = values.astype("string").fillna("").str.strip()
+    times = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    for fmt in TIME_FORMATS:
+        todo = times.isna() & (text != "")
+        if not todo.any():
+            break
+        times[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+    plausible = (times >= pd.Timestamp("2000-01-01")) & (times < pd.Timestamp("2100-01-01"))
+    times = times.where(plausible)
+    unparseable = (times.isna() & (text != "")).astype(bool)
+    return times, unparseable

@@ -1,0 +1,115 @@
+"""The raw crawl export: which columns it must have, what other exports call them, and how to read it.
+
+Column names follow the Kaggle file ``tt_refugee.csv`` (15 columns). Other exports of the same
+crawler name some columns differently (the adaptation study's file has ``post_image`` and
+``post_type``); :data:`ALIASES` maps those onto ours.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from rednote.errors import UserError
+
+COUNT_COLUMNS = ("like_count", "collect_count", "comment_count", "share_count")
+#: Columns without which the pipeline cannot run.
+REQUIRED = ("user_id", "create_time", *COUNT_COLUMNS)
+#: Columns used when present (filled with empty strings when absent).
+OPTIONAL = ("title", "content", "label", "type", "post_id")
+#: Personal data: read to be dropped, never written by any stage.
+PERSONAL = ("user_name", "address", "image", "ip_localtion")
+ALIASES = {
+    "post_image": "image",
+    "post_type": "type",
+    "ip_location": "ip_localtion",
+    "post_title": "title",
+    "post_content": "content",
+    "desc": "content",
+    "tags": "label",
+    "note_id": "post_id",
+    "liked_count": "like_count",
+    "collected_count": "collect_count",
+    "time": "create_time",
+    "userid": "user_id",
+    "nickname": "user_name",
+}
+ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+@dataclass
+class RawRead:
+    """What :func:`read_raw` found besides the rows."""
+
+    encoding: str
+    rows_read: int
+    malformed_rows: int
+
+
+def normalise_columns(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Lower-case and strip headers, apply :data:`ALIASES`, check :data:`REQUIRED`, add missing optionals.
+
+    Raises UserError naming the file, the missing columns and the columns found.
+    """
+    renamed = {c: str(c).strip().strip("\ufeff").lower() for c in frame.columns}
+    frame = frame.rename(columns=renamed)
+    frame = frame.rename(columns={c: ALIASES[c] for c in frame.columns if c in ALIASES and ALIASES[c] not in frame.columns})
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        found = ", ".join(map(str, frame.columns[:20])) or "none"
+        raise UserError(
+            f"{source} lacks the required column(s) {', '.join(missing)} (found: {found}); "
+            f"a crawl export needs {', '.join(REQUIRED)} (aliases such as post_type/post_image are accepted)."
+        )
+    for column in OPTIONAL:
+        if column not in frame.columns:
+            frame[column] = ""
+    return frame
+
+
+def _decode(raw: bytes, source: str) -> tuple[str, str]:
+    for encoding in ENCODINGS:
+        try:
+            return raw.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise UserError(f"{source} is neither UTF-8 nor GBK/GB18030 text; re-save it as UTF-8 CSV.")
+
+
+def read_raw(path: str | Path, max_malformed_share: float) -> tuple[pd.DataFrame, RawRead]:
+    """Read a raw crawl CSV as strings (empty cells as ""), whatever its encoding.
+
+    Rows with the wrong number of fields are skipped and counted; if they are more than
+    ``max_malformed_share`` of all rows the read stops with a UserError. The file is never written.
+    """
+    path = Path(path)
+    source = str(path)
+    if not path.is_file():
+        raise UserError(f"{source} does not exist; point data.raw at a crawl CSV (see README, 'Real data').")
+    text, encoding = _decode(path.read_bytes(), source)
+    if not text.strip():
+        raise UserError(f"{source} is empty; it should be a CSV export with a header row and posts.")
+    bad: list[list[str]] = []
+    options = dict(dtype=str, keep_default_na=False, na_filter=False)
+    try:
+        frame = pd.read_csv(io.StringIO(text), on_bad_lines="error", **options)
+    except pd.errors.ParserError:
+        frame = pd.read_csv(
+            io.StringIO(text), engine="python", on_bad_lines=lambda line: bad.append(line), **options
+        )
+    except csv.Error as err:  # pragma: no cover - depends on pandas' engine
+        raise UserError(f"{source} is not readable as CSV ({err}); re-export it as CSV.") from None
+    except pd.errors.EmptyDataError:
+        raise UserError(f"{source} has no header row; it should be a CSV export with a header row.") from None
+    frame = normalise_columns(frame, source)
+    total = len(frame) + len(bad)
+    if total and len(bad) / total > max_malformed_share:
+        raise UserError(
+            f"{source} has {len(bad)} malformed rows of {total} ({len(bad) / total:.1%}), more than "
+            f"clean.max_malformed_share={max_malformed_share}; fix the file's quoting or raise that param."
+        )
+    return frame, RawRead(encoding=encoding, rows_read=total, malformed_rows=len(bad))

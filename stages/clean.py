@@ -1,0 +1,30 @@
+"""clean: raw crawl CSV → posts.parquet (parsed, windowed, de-duplicated, pseudonymized) + data quality."""
+
+import logging
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from rednote.cleaning import Window, clean_posts  # noqa: E402
+from rednote.io import write_json, write_table  # noqa: E402
+from rednote.schema import read_raw  # noqa: E402
+from rednote.stage import load_params, run, section  # noqa: E402
+
+log = logging.getLogger("rednote.clean")
+
+
+def main() -> None:
+    params = load_params()
+    data, p = section(params, "data"), section(params, "clean")
+    raw, read = read_raw(data["raw"], float(p["max_malformed_share"]))
+    log.info("read %d rows (%s, %d malformed skipped) from %s", len(raw), read.encoding, read.malformed_rows, data["raw"])
+    posts, quality = clean_posts(raw, Window.of(p["window_start"], p["window_end"]), str(p["pseudonym_key"]))
+    quality.update(rows_read=read.rows_read, malformed_rows=read.malformed_rows, encoding=read.encoding)
+    write_table(posts, data["posts"])
+    write_json(quality, "metrics/data_quality.json")
+    log.info("wrote %d posts by %d users to %s", len(posts), quality["users"], data["posts"])
+
+
+if __name__ == "__main__":
+    run(main)

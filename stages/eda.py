@@ -1,0 +1,38 @@
+"""eda: the study's exploratory figures (count distributions, counts by retention, correlations, daily active users, top words)."""
+
+import logging
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from rednote import plots  # noqa: E402
+from rednote.io import read_table, write_csv  # noqa: E402
+from rednote.stage import load_params, run, section  # noqa: E402
+
+log = logging.getLogger("rednote.eda")
+OUT = Path("plots/eda")
+
+
+def main() -> None:
+    params = load_params()
+    data, p = section(params, "data"), section(params, "eda")
+    posts, users = read_table(data["posts"]), read_table(data["users"])
+    # Label-aware figures use training users only, so no look at test labels steers a modelling choice.
+    users = users[users["split"] == "train"]
+    plots.save(plots.count_distributions(users), OUT / "count_distributions.png")
+    plots.save(plots.counts_by_retention(users), OUT / "counts_by_retention.png")
+    fig, matrix = plots.correlation(users)
+    plots.save(fig, OUT / "correlation.png")
+    write_csv(matrix.reset_index(names="feature"), OUT / "correlation.csv")
+    fig, daily = plots.daily_active(posts)
+    plots.save(fig, OUT / "daily_active_users.png")
+    write_csv(daily, OUT / "daily_active_users.csv")
+    fig, words = plots.top_words(users["tokens"], users["retained"], int(p["top_words"]))
+    plots.save(fig, OUT / "top_words.png")
+    write_csv(words, OUT / "top_words.csv")
+    log.info("wrote EDA figures for %d posts and %d training users to %s", len(posts), len(users), OUT)
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,50 @@
+"""evaluate: probabilities → held-out test metrics (threshold from validation), ROC/PR/confusion plot data."""
+
+import logging
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from rednote.io import read_table, write_csv, write_json  # noqa: E402
+from rednote.metrics import curves, evaluate_model  # noqa: E402
+from rednote.stage import load_params, run, section  # noqa: E402
+
+log = logging.getLogger("rednote.evaluate")
+MODELS = {"test": "p_mlp", "baseline": "p_baseline"}
+
+
+def main() -> None:
+    params = load_params()
+    data, p = section(params, "data"), section(params, "evaluate")
+    predictions = read_table(data["predictions"])
+    val = predictions[predictions["split"] == "val"]
+    test = predictions[predictions["split"] == "test"]
+    y_val, y_test = val["retained"].to_numpy(), test["retained"].to_numpy()
+    report = {
+        "data": {
+            "n_users": int(len(predictions)),
+            "n_retained": int(predictions["retained"].sum()),
+            "n_train": int((predictions["split"] == "train").sum()),
+            "n_val": int(len(val)),
+            "n_test": int(len(test)),
+        }
+    }
+    for key, column in MODELS.items():
+        report[key] = evaluate_model(
+            y_val, val[column].to_numpy(), y_test, test[column].to_numpy(), int(p["bootstrap"]), float(p["ci_level"]), int(p["seed"])
+        )
+        roc, pr = curves(y_test, test[column].to_numpy())
+        name = "mlp" if key == "test" else key
+        write_csv(roc, f"plots/evaluate/roc_{name}.csv")
+        write_csv(pr, f"plots/evaluate/pr_{name}.csv")
+    predicted = (test["p_mlp"].to_numpy() >= report["test"]["threshold"]).astype(int)
+    write_csv(pd.DataFrame({"actual": y_test, "predicted": predicted}), "plots/evaluate/confusion.csv")
+    write_json(report, "metrics/metrics.json")
+    log.info("test ROC-AUC %s, F1 %.3f; baseline ROC-AUC %s", report["test"]["roc_auc"], report["test"]["f1"], report["baseline"]["roc_auc"])
+
+
+if __name__ == "__main__":
+    run(main)

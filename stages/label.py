@@ -1,0 +1,37 @@
+"""label: posts → one row per January user: January-only features, text, tokens, `retained`, split."""
+
+import logging
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from rednote.cleaning import Window  # noqa: E402
+from rednote.cohort import assign_split, build_users  # noqa: E402
+from rednote.errors import UserError  # noqa: E402
+from rednote.io import read_table, write_table  # noqa: E402
+from rednote.stage import load_params, run, section  # noqa: E402
+from rednote.text import tokenize_all  # noqa: E402
+
+log = logging.getLogger("rednote.label")
+
+
+def main() -> None:
+    params = load_params()
+    data, p, s = section(params, "data"), section(params, "label"), section(params, "split")
+    posts = read_table(data["posts"])
+    observe = Window.of(p["observe_start"], p["observe_end"])
+    users = build_users(posts, observe, Window.of(p["target_start"], p["target_end"]))
+    if users.empty:
+        raise UserError(
+            f"no post in {data['posts']} falls in the observation window {p['observe_start']}..{p['observe_end']}; "
+            "check label.observe_* and clean.window_* against the crawl's dates."
+        )
+    users["tokens"] = tokenize_all(users["text"], frozenset(map(str, p["extra_stop_words"])))
+    users["split"] = assign_split(users["retained"], float(s["val_share"]), float(s["test_share"]), int(s["seed"]))
+    write_table(users, data["users"])
+    log.info("wrote %d users (%d retained) to %s", len(users), int(users["retained"].sum()), data["users"])
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,32 @@
+"""topics: users' January tokens → NMF topic weights per user (fitted on training users) + topic table."""
+
+import logging
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from rednote.io import read_table, write_array, write_json  # noqa: E402
+from rednote.stage import load_params, run, section  # noqa: E402
+from rednote.topics import fit_topics, topic_table  # noqa: E402
+
+log = logging.getLogger("rednote.topics")
+
+
+def main() -> None:
+    params = load_params()
+    data, p = section(params, "data"), section(params, "topics")
+    users = read_table(data["users"])
+    train = users["split"] == "train"
+    model = fit_topics(
+        users.loc[train, "tokens"].tolist(), int(p["n_topics"]), int(p["max_features"]), int(p["min_df"]), float(p["max_df"]), int(p["seed"])
+    )
+    weights = model.weights(users["tokens"].tolist())
+    table = topic_table(weights[train.to_numpy()], users.loc[train, "retained"], model.top_words(int(p["n_top_words"])))
+    write_array(weights, data["topics"])
+    write_json({"fitted_on": "train", "topics": table}, "metrics/topics.json")
+    log.info("wrote %s topic weights to %s", weights.shape, data["topics"])
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,94 @@
+import pandas as pd
+
+from rednote.cleaning import Window, clean_posts
+from rednote.privacy import pseudonymize
+
+WINDOW = Window.of("2025-01-01", "2025-02-28")
+KEY = "test-key"
+
+
+def test_posts_outside_the_window_are_dropped_and_counted(make_raw):
+    raw = make_raw(
+        [
+            {"user_id": "a", "post_id": "1", "create_time": "12/31/2024 23:59", "like_count": "1"},
+            {"user_id": "a", "post_id": "2", "create_time": "1/1/2025 0:00", "like_count": "2"},
+            {"user_id": "a", "post_id": "3", "create_time": "2/28/2025 23:59", "like_count": "3"},  # last day counts whole
+            {"user_id": "a", "post_id": "4", "create_time": "3/1/2025 0:00", "like_count": "4"},
+        ]
+    )
+    posts, quality = clean_posts(raw, WINDOW, KEY)
+    assert sorted(posts["likes"]) == [2, 3]
+    assert quality["outside_window"] == 2
+    assert quality["rows_kept"] == 2
+
+
+def test_duplicate_posts_are_dropped_once(make_raw):
+    row = {"user_id": "a", "post_id": "p1", "create_time": "1/5/2025 10:00", "title": "hi"}
+    raw = make_raw([row, row, {**row, "post_id": "p2"}])
+    posts, quality = clean_posts(raw, WINDOW, KEY)
+    assert len(posts) == 2 and quality["duplicates"] == 1
+
+
+def test_duplicates_without_post_id_are_found_by_user_time_and_text(make_raw):
+    row = {"user_id": "a", "create_time": "1/5/2025 10:00", "title": "hi", "content": "there"}
+    raw = make_raw([row, row, {**row, "content": "else"}])
+    posts, quality = clean_posts(raw, WINDOW, KEY)
+    assert len(posts) == 2 and quality["duplicates"] == 1
+
+
+def test_counts_times_and_text_are_parsed(make_raw):
+    raw = make_raw(
+        [
+            {
+                "user_id": "a", "post_id": "1", "create_time": "1/14/2025 12:08", "like_count": "1.2万",
+                "collect_count": "1千+", "comment_count": "10+", "share_count": "", "type": "video",
+                "title": "Learning 中文", "content": "day 1 #tiktokrefugee[话题]# #学中文[话题]#", "label": "tiktokrefugee#LearnChinese",
+            }
+        ]
+    )
+    posts, _ = clean_posts(raw, WINDOW, KEY)
+    row = posts.iloc[0]
+    assert (row["likes"], row["collects"], row["comments"], row["shares"]) == (12000, 1000, 10, 0)
+    assert row["created_at"] == pd.Timestamp("2025-01-14 12:08")
+    assert bool(row["is_video"])
+    assert "[话题]" not in row["text"] and "学中文" in row["text"] and "Learning 中文" in row["text"]
+    assert list(row["tags"]) == ["learnchinese", "tiktokrefugee", "学中文"]
+
+
+def test_unparseable_values_are_counted_per_column(make_raw):
+    raw = make_raw(
+        [
+            {"user_id": "a", "post_id": "1", "create_time": "3天前", "like_count": "lots"},
+            {"user_id": "b", "post_id": "2", "create_time": "1/3/2025 1:00", "share_count": "??"},
+        ]
+    )
+    posts, quality = clean_posts(raw, WINDOW, KEY)
+    assert quality["unparseable_times"] == 1
+    assert quality["unparseable_counts"] == {"like_count": 1, "collect_count": 0, "comment_count": 0, "share_count": 1}
+    assert len(posts) == 1
+
+
+def test_no_personal_data_leaves_clean(make_raw):
+    raw = make_raw(
+        [
+            {
+                "user_id": "5f1e0c2b000000000101d2a3", "post_id": "678a", "create_time": "1/3/2025 1:00",
+                "user_name": "Sarah in Ohio", "address": "https://www.xiaohongshu.com/user/profile/5f1e?xsec_token=ABC",
+                "image": "https://sns-webpic-qc.xhscdn.com/x.jpg", "ip_localtion": "美国",
+            }
+        ]
+    )
+    posts, _ = clean_posts(raw, WINDOW, KEY)
+    dumped = posts.astype(str).to_csv()
+    for secret in ("5f1e0c2b000000000101d2a3", "Sarah", "xsec_token", "xhscdn", "美国"):
+        assert secret not in dumped
+    assert posts["user_id"].iloc[0] == pseudonymize(pd.Series(["5f1e0c2b000000000101d2a3"]), KEY).iloc[0]
+
+
+def test_pseudonyms_are_stable_per_key_and_differ_across_keys():
+    ids = pd.Series(["u1", "u2", "u1", ""])
+    first, again, other = pseudonymize(ids, "k1"), pseudonymize(ids, "k1"), pseudonymize(ids, "k2")
+    assert first.tolist() == again.tolist()
+    assert first[0] == first[2] != first[1]
+    assert first[3] == ""
+    assert other[0] != first[0]
