@@ -1,0 +1,66 @@
+"""Helpers for end-to-end tests: a throw-away copy of the repository with its own git and DVC state."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SKIP = {".git", ".venv", "__pycache__", ".pytest_cache", ".hypothesis", "interim", "features", "models", "cache", "tmp"}
+
+
+def env() -> dict[str, str]:
+    """The environment for DVC and stage commands: this interpreter's bin first, no network, no prompts."""
+    e = dict(os.environ)
+    e["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{e.get('PATH', '')}"
+    e.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", DVC_NO_ANALYTICS="1", TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0")
+    return e
+
+
+def sh(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run a command in ``cwd``; on failure show its output in the assertion."""
+    done = subprocess.run(args, cwd=cwd, env=env(), capture_output=True, text=True)
+    if check and done.returncode != 0:
+        raise AssertionError(f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
+    return done
+
+
+def copy_repo(dest: Path) -> Path:
+    """Copy the working tree (code, params, sample data; no caches or outputs) to ``dest`` and git-init it."""
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return {n for n in names if n in SKIP or n.endswith(".pyc")}
+
+    shutil.copytree(ROOT, dest, ignore=ignore)
+    for generated in ("metrics", "plots", "dvc.lock"):
+        path = dest / generated
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+    sh(dest, "git", "init", "-q")
+    sh(dest, "git", "config", "user.name", "test")
+    sh(dest, "git", "config", "user.email", "test@example.invalid")
+    return dest
+
+
+def set_params(repo: Path, changes: dict[str, object]) -> None:
+    """Set dotted keys (``train.epochs``) in the copy's params.yaml."""
+    path = repo / "params.yaml"
+    params = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for dotted, value in changes.items():
+        node = params
+        *parents, leaf = dotted.split(".")
+        for key in parents:
+            node = node[key]
+        node[leaf] = value
+    path.write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def commit(repo: Path, message: str) -> None:
+    sh(repo, "git", "add", "-A")
+    sh(repo, "git", "commit", "-qm", message)

@@ -1,0 +1,89 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from rednote.cohort import BEHAVIOUR_FEATURES
+from rednote.encoders import TfidfSvdEncoder, UseEncoder, make_encoder
+from rednote.errors import UserError
+from rednote.models import build_design, class_weights, require_trainable
+from rednote.topics import fit_topics, topic_table
+
+
+def users_frame(n: int, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({c: rng.exponential(10, n) for c in BEHAVIOUR_FEATURES})
+    frame.insert(0, "user_id", [f"u{i}" for i in range(n)])
+    return frame
+
+
+def test_scaler_is_fitted_on_training_rows_only():
+    users = users_frame(100)
+    train = np.zeros(100, bool)
+    train[:50] = True
+    users.loc[~train, "likes_sum"] = 1e9  # wild values outside train must not move the scaler
+    design = build_design(users, np.zeros((100, 3)), np.ones((100, 4)), train, ["behaviour", "topics", "text"], log_counts=True)
+    likes = design.names.index("likes_sum")
+    assert abs(design.X[train, likes].mean()) < 1e-5
+    assert abs(design.X[train, likes].std() - 1) < 1e-3
+    assert design.X.shape == (100, len(BEHAVIOUR_FEATURES) + 3 + 4)
+    assert design.names[-1] == "text_3"
+
+
+def test_feature_blocks_can_be_left_out():
+    users = users_frame(20)
+    design = build_design(users, np.zeros((20, 3)), np.ones((20, 4)), np.ones(20, bool), ["text"], log_counts=False)
+    assert design.X.shape == (20, 4)
+    with pytest.raises(UserError, match="train.features"):
+        build_design(users, np.zeros((20, 3)), np.ones((20, 4)), np.ones(20, bool), ["words"], log_counts=False)
+
+
+def test_misaligned_inputs_are_a_user_error():
+    with pytest.raises(UserError, match="dvc repro"):
+        build_design(users_frame(10), np.zeros((9, 3)), np.ones((10, 4)), np.ones(10, bool), ["behaviour"], True)
+
+
+def test_balanced_class_weights():
+    weights = class_weights(np.array([0] * 90 + [1] * 10), enabled=True)
+    assert weights == {0: pytest.approx(100 / 180), 1: pytest.approx(5.0)}
+    assert class_weights(np.array([0, 1]), enabled=False) is None
+
+
+def test_too_few_retained_users_stop_training_with_a_sentence():
+    y = np.array([0] * 20 + [1] * 2)
+    split = np.array(["train"] * 10 + ["val"] * 5 + ["test"] * 5 + ["train", "test"])
+    with pytest.raises(UserError, match=r"the val split has 0 retained user\(s\)"):
+        require_trainable(y, split, minimum=1)
+
+
+def test_tfidf_encoder_learns_vocabulary_from_training_texts_only():
+    train = ["learn chinese pinyin", "learn chinese tones", "cat tax meme", "cat meme funny"] * 3
+    encoder = TfidfSvdEncoder(n_components=2, max_features=100, min_df=1, seed=0).fit(train)
+    unseen = encoder.transform(["zzz qqq"])
+    assert unseen.shape == (1, 2) and np.allclose(unseen, 0)
+    vectors = encoder.transform(["learn chinese", "cat meme"])
+    assert not np.allclose(vectors[0], vectors[1])
+
+
+def test_use_encoder_embeds_chinese_and_english_by_meaning():
+    vectors = UseEncoder(progress=False).transform(["我在学习中文", "I am learning Chinese", "The Supreme Court upheld the TikTok ban"])
+    assert vectors.shape == (3, 512) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-3)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
+def test_unknown_encoder_is_a_user_error():
+    with pytest.raises(UserError, match="embed.encoder='bert'"):
+        make_encoder({"encoder": "bert"})
+
+
+def test_topics_fit_and_table():
+    tokens = ["学 中文 pinyin tones"] * 6 + ["ban supreme court congress"] * 6 + ["hotpot 美食 noodles"] * 6
+    model = fit_topics(tokens, n_topics=3, max_features=100, min_df=1, max_df=0.9, seed=0)
+    weights = model.weights(tokens)
+    dominant = weights.argmax(axis=1)
+    assert len(set(dominant[:6])) == 1 and len(set(dominant)) == 3
+    retained = pd.Series([1] * 6 + [0] * 12)
+    table = topic_table(weights, retained, model.top_words(3))
+    rates = {row["topic"]: row["retention_rate"] for row in table}
+    assert rates[dominant[0]] == 1.0 and rates[dominant[6]] == 0.0
+    assert "pinyin" in table[dominant[0]]["top_words"]

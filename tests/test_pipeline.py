@@ -1,0 +1,69 @@
+"""End to end: `dvc repro`, a no-op rerun, `dvc exp run -S`, `dvc exp show`, `dvc metrics diff`, in a temporary copy."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from e2e import commit, copy_repo, set_params, sh
+
+pytestmark = pytest.mark.slow
+FAST = {"embed.encoder": "tfidf", "train.epochs": 6, "evaluate.bootstrap": 50}
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory):
+    repo = copy_repo(tmp_path_factory.mktemp("e2e") / "repo")
+    slice_path = repo / "data" / "sample" / "slice.csv"
+    sh(repo, "python", "-m", "rednote.sample", "--posts", "1600", "--seed", "7", "--out", str(slice_path))
+    set_params(repo, {"data.raw": "data/sample/slice.csv", **FAST})
+    commit(repo, "small slice")
+    sh(repo, "dvc", "repro")
+    commit(repo, "first run")
+    return repo
+
+
+def metrics(repo):
+    return json.loads((repo / "metrics" / "metrics.json").read_text())
+
+
+def test_repro_writes_the_metrics_and_plots(repo):
+    m = metrics(repo)
+    for key in ("roc_auc", "pr_auc", "f1", "precision", "recall", "threshold", "base_rate", "brier", "majority_accuracy"):
+        assert key in m["test"] and key in m["baseline"]
+    assert m["data"]["n_users"] > 1000 and 0 < m["data"]["n_retained"] < m["data"]["n_users"]
+    assert 0 <= m["test"]["roc_auc"] <= 1
+    assert m["test"]["roc_auc_ci_low"] <= m["test"]["roc_auc"] <= m["test"]["roc_auc_ci_high"]
+    for plot in ("evaluate/roc_mlp.csv", "evaluate/confusion.csv", "train/history.csv", "eda/top_words.png", "eda/daily_active_users.png"):
+        assert (repo / "plots" / plot).stat().st_size > 0
+    quality = json.loads((repo / "metrics" / "data_quality.json").read_text())
+    raw_rows = len(pd.read_csv(repo / "data" / "sample" / "slice.csv", dtype=str, keep_default_na=False))
+    assert quality["rows_read"] == raw_rows
+    assert quality["rows_kept"] < quality["rows_read"]  # duplicates and March posts are gone
+
+
+def test_second_repro_has_nothing_to_do(repo):
+    out = sh(repo, "dvc", "repro").stdout
+    assert "Running stage" not in out
+    assert "up to date" in out
+
+
+def test_users_are_split_once_for_every_stage(repo):
+    users = pd.read_parquet(repo / "data" / "interim" / "users.parquet")
+    predictions = pd.read_parquet(repo / "data" / "predictions.parquet")
+    assert users["user_id"].tolist() == predictions["user_id"].tolist()
+    assert users["split"].tolist() == predictions["split"].tolist()
+
+
+def test_a_train_param_reruns_only_train_and_evaluate_and_is_diffable(repo):
+    before = metrics(repo)
+    out = sh(repo, "dvc", "exp", "run", "-S", "train.epochs=3", "-n", "three-epochs").stdout
+    assert "Running stage 'train'" in out and "Running stage 'evaluate'" in out
+    for stage in ("clean", "label", "embed", "topics", "eda"):
+        assert f"Running stage '{stage}'" not in out
+    shown = sh(repo, "dvc", "exp", "show", "--json").stdout
+    assert "three-epochs" in shown
+    diff = sh(repo, "dvc", "metrics", "diff", "HEAD", "--json").stdout
+    changed = json.loads(diff)["metrics/metrics.json"]
+    assert metrics(repo) != before
+    assert any(key.startswith("test.") for key in changed)
