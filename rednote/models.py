@@ -7,11 +7,14 @@ topic weights (standardized) | text vectors], with the scaler fitted on training
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
@@ -19,6 +22,7 @@ from rednote.cohort import BEHAVIOUR_FEATURES, SKEWED_FEATURES
 from rednote.errors import UserError
 
 FEATURE_BLOCKS = ("behaviour", "topics", "text")
+MODELS = ("mlp", "logreg", "gbt")
 
 
 @dataclass
@@ -169,3 +173,73 @@ def require_trainable(y: np.ndarray, split: np.ndarray, minimum: int) -> None:
                 f"the cohort has {int(y.sum())} retained in all, too few to train and score a model: use a larger crawl, "
                 "widen label.target, or lower train.min_positives."
             )
+
+
+def fit_gbt(X: np.ndarray, y: np.ndarray, train: np.ndarray, p: dict[str, Any]) -> HistGradientBoostingClassifier:
+    """Gradient-boosted trees (scikit-learn's histogram GBT) on ``train`` rows, early-stopped on a held-back share of them."""
+    g = p["gbt"]
+    model = HistGradientBoostingClassifier(
+        learning_rate=float(g["learning_rate"]),
+        max_iter=int(g["max_iter"]),
+        max_leaf_nodes=int(g["max_leaf_nodes"]),
+        l2_regularization=float(g["l2_regularization"]),
+        class_weight="balanced" if p["class_weight"] else None,
+        early_stopping=True,
+        validation_fraction=float(g["validation_fraction"]),
+        n_iter_no_change=int(p["patience"]),
+        random_state=int(p["seed"]),
+    )
+    return model.fit(X[train], y[train])
+
+
+@dataclass
+class Fitted:
+    """A trained model of any kind behind one interface: ``predict`` gives P(retained) per row."""
+
+    name: str
+    model: Any
+    history: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["epoch", "loss", "val_loss"]))
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        if self.name == "mlp":
+            return self.model.predict(X, verbose=0).ravel().astype("float64")
+        return self.model.predict_proba(X)[:, 1].astype("float64")
+
+    def save(self, folder: Path) -> Path:
+        """Write the model into ``folder`` (Keras weights for the MLP, a pickle otherwise); return the path."""
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.name == "mlp":
+            path = folder / "model.weights.h5"
+            self.model.save_weights(path)
+        else:
+            path = folder / "model.pkl"
+            path.write_bytes(pickle.dumps(self.model))
+        return path
+
+
+def fit_named(name: str, X: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray, p: dict[str, Any], callbacks: list | None = None) -> Fitted:
+    """Fit the model ``train.model`` names: ``mlp`` (the study's), ``logreg`` or ``gbt``."""
+    if name == "mlp":
+        model, history = fit_mlp(X, y, train, val, p, callbacks)
+        return Fitted(name, model, history)
+    if name == "logreg":
+        return Fitted(name, fit_logreg(X, y, train, p))
+    if name == "gbt":
+        return Fitted(name, fit_gbt(X, y, train, p))
+    raise UserError(f"train.model={name!r} is not a model here; use one of {', '.join(MODELS)}.")
+
+
+def log_fit(live, fitted: Fitted, X: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray) -> None:
+    """For models without epochs, log one step of train/eval loss and AUC under the names Keras' DVCLive callback uses.
+
+    So every ``train.model`` fills ``dvclive/metrics.json`` and ``dvclive/plots`` with the same keys.
+    """
+    from sklearn.metrics import log_loss, roc_auc_score
+
+    if fitted.name == "mlp":
+        return
+    p = fitted.predict(X)
+    for split, rows in (("train", train), ("eval", val)):
+        live.log_metric(f"{split}/loss", float(log_loss(y[rows], p[rows], labels=[0, 1])))
+        live.log_metric(f"{split}/auc", float(roc_auc_score(y[rows], p[rows])) if len(np.unique(y[rows])) == 2 else float("nan"))
+    live.next_step()

@@ -13,7 +13,7 @@ from rednote.metrics import curves, evaluate_model  # noqa: E402
 from rednote.stage import load_params, run, section  # noqa: E402
 
 log = logging.getLogger("rednote.evaluate")
-MODELS = {"test": "p_mlp", "baseline": "p_baseline"}
+MODELS = {"test": "p_model", "baseline": "p_baseline"}
 
 
 def main() -> None:
@@ -37,10 +37,10 @@ def main() -> None:
             y_val, val[column].to_numpy(), y_test, test[column].to_numpy(), int(p["bootstrap"]), float(p["ci_level"]), int(p["seed"])
         )
         roc, pr = curves(y_test, test[column].to_numpy())
-        name = "mlp" if key == "test" else key
+        name = "model" if key == "test" else key
         write_csv(roc, f"plots/evaluate/roc_{name}.csv")
         write_csv(pr, f"plots/evaluate/pr_{name}.csv")
-    predicted = (test["p_mlp"].to_numpy() >= report["test"]["threshold"]).astype(int)
+    predicted = (test["p_model"].to_numpy() >= report["test"]["threshold"]).astype(int)
     write_csv(pd.DataFrame({"actual": y_test, "predicted": predicted}), "plots/evaluate/confusion.csv")
     write_json(report, "metrics/metrics.json")
     log.info("test ROC-AUC %s, F1 %.3f; baseline ROC-AUC %s", report["test"]["roc_auc"], report["test"]["f1"], report["baseline"]["roc_auc"])

@@ -1,4 +1,4 @@
-"""train: users + topic weights + text vectors → the study's MLP and a logistic baseline; probabilities for every user."""
+"""train: users + topic weights + text vectors → the chosen model (`train.model`) and a logistic baseline; P(retained) per user."""
 
 import logging
 import pickle
@@ -7,11 +7,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rednote.io import atomic_path, read_array, read_table, write_csv, write_table  # noqa: E402
-from rednote.models import build_design, fit_logreg, fit_mlp, require_trainable, seed_tensorflow  # noqa: E402
+from rednote.io import atomic_path, read_array, read_table, write_table  # noqa: E402
+from rednote.models import build_design, fit_logreg, fit_named, log_fit, require_trainable, seed_tensorflow  # noqa: E402
 from rednote.stage import load_params, run, section  # noqa: E402
 
 log = logging.getLogger("rednote.train")
+MODELS = Path("models")
 
 
 def main() -> None:
@@ -26,18 +27,25 @@ def main() -> None:
     design = build_design(
         users, read_array(data["topics"]), read_array(data["embeddings"]), train, list(p["features"]), bool(p["log_counts"])
     )
-    mlp, history = fit_mlp(design.X, y, train, val, p)
+    from dvclive import Live
+    from dvclive.keras import DVCLiveCallback
+
+    # DVCLive logs each epoch to dvclive/ (declared in dvc.yaml), so `dvc exp show` / `dvc plots diff` see it.
+    with Live(dir="dvclive", dvcyaml=None, save_dvc_exp=False) as live:
+        callbacks = [DVCLiveCallback(live=live)] if p["model"] == "mlp" else []
+        model = fit_named(str(p["model"]), design.X, y, train, val, p, callbacks)
+        log_fit(live, model, design.X, y, train, val)
     baseline = fit_logreg(design.X, y, train, p)
     predictions = users[["user_id", "split", "retained"]].copy()
-    predictions["p_mlp"] = mlp.predict(design.X, verbose=0).ravel().astype("float64")
+    predictions["p_model"] = model.predict(design.X)
     predictions["p_baseline"] = baseline.predict_proba(design.X)[:, 1]
     write_table(predictions, data["predictions"])
-    write_csv(history, "plots/train/history.csv")
-    Path("models").mkdir(exist_ok=True)
-    mlp.save_weights("models/mlp.weights.h5")
-    with atomic_path("models/baseline.pkl") as tmp:
-        tmp.write_bytes(pickle.dumps({"model": baseline, "scaler": design.scaler, "features": design.names}))
-    log.info("trained on %d users (%d retained), %d features, %d epochs", int(train.sum()), int(y[train].sum()), design.X.shape[1], len(history))
+    for stale in MODELS.glob("model.*"):
+        stale.unlink()
+    model.save(MODELS)
+    with atomic_path(MODELS / "design.pkl") as tmp:
+        tmp.write_bytes(pickle.dumps({"baseline": baseline, "scaler": design.scaler, "features": design.names}))
+    log.info("%s trained on %d users (%d retained), %d features", p["model"], int(train.sum()), int(y[train].sum()), design.X.shape[1])
 
 
 if __name__ == "__main__":

@@ -34,8 +34,9 @@ def test_repro_writes_the_metrics_and_plots(repo):
     assert m["data"]["n_users"] > 1000 and 0 < m["data"]["n_retained"] < m["data"]["n_users"]
     assert 0 <= m["test"]["roc_auc"] <= 1
     assert m["test"]["roc_auc_ci_low"] <= m["test"]["roc_auc"] <= m["test"]["roc_auc_ci_high"]
-    for plot in ("evaluate/roc_mlp.csv", "evaluate/confusion.csv", "train/history.csv", "eda/top_words.png", "eda/daily_active_users.png"):
-        assert (repo / "plots" / plot).stat().st_size > 0
+    for plot in ("plots/evaluate/roc_model.csv", "plots/evaluate/confusion.csv", "plots/eda/top_words.png",
+                 "plots/eda/daily_active_users.png", "dvclive/plots/metrics/train/loss.tsv", "dvclive/plots/metrics/eval/loss.tsv"):
+        assert (repo / plot).stat().st_size > 0
     quality = json.loads((repo / "metrics" / "data_quality.json").read_text())
     raw_rows = len(pd.read_csv(repo / "data" / "sample" / "slice.csv", dtype=str, keep_default_na=False))
     assert quality["rows_read"] == raw_rows
