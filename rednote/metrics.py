@@ -71,8 +71,21 @@ def evaluate_model(y_val: np.ndarray, p_val: np.ndarray, y_test: np.ndarray, p_t
     return result
 
 
-def curves(y: np.ndarray, p: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """ROC (fpr, tpr, threshold) and precision–recall (recall, precision, threshold) points for ``dvc plots``."""
+def null_scores(y: np.ndarray) -> dict:
+    """The keys of :func:`evaluate_model`, every score None: what is reported when no model could be trained."""
+    keys = scores(np.array([0, 1]), np.array([0.0, 1.0]), 0.5).keys() | {"roc_auc_ci_low", "roc_auc_ci_high"}
+    result = dict.fromkeys(sorted(keys))
+    result.update(n=int(len(y)), positives=int(np.sum(y)))
+    return result
+
+
+def curves(y: np.ndarray, p: np.ndarray | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """ROC (fpr, tpr, threshold) and precision–recall (recall, precision, threshold) points for ``dvc plots``.
+
+    Empty tables (headers only) when ``p`` is None or ``y`` has a single class.
+    """
+    if p is None or len(np.unique(y)) < 2:
+        return pd.DataFrame(columns=["fpr", "tpr", "threshold"]), pd.DataFrame(columns=["recall", "precision", "threshold"])
     fpr, tpr, roc_t = skm.roc_curve(y, p)
     precision, recall, pr_t = skm.precision_recall_curve(y, p)
     roc = pd.DataFrame({"fpr": fpr, "tpr": tpr, "threshold": np.minimum(roc_t, 1.0)})

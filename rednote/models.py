@@ -162,17 +162,21 @@ def fit_logreg(X: np.ndarray, y: np.ndarray, train: np.ndarray, p: dict[str, Any
     return model.fit(X[train], y[train])
 
 
-def require_trainable(y: np.ndarray, split: np.ndarray, minimum: int) -> None:
-    """Stop with one sentence when a split has fewer than ``minimum`` retained users (or no lost ones)."""
+def trainability_problem(y: np.ndarray, split: np.ndarray, minimum: int) -> str | None:
+    """Why a model can't be trained and scored on this cohort (one sentence), or None when it can.
+
+    Every split needs at least ``minimum`` retained users and at least one lost user.
+    """
     for name in ("train", "val", "test"):
         part = y[split == name]
         positives = int(part.sum())
         if positives < minimum or positives == len(part):
-            raise UserError(
+            return (
                 f"the {name} split has {positives} retained user(s) of {len(part)} (train.min_positives={minimum}); "
                 f"the cohort has {int(y.sum())} retained in all, too few to train and score a model: use a larger crawl, "
-                "widen label.target, or lower train.min_positives."
+                "widen label.target, or lower train.min_positives"
             )
+    return None
 
 
 def fit_gbt(X: np.ndarray, y: np.ndarray, train: np.ndarray, p: dict[str, Any]) -> HistGradientBoostingClassifier:

@@ -9,11 +9,11 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rednote.io import read_table, write_csv, write_json  # noqa: E402
-from rednote.metrics import curves, evaluate_model  # noqa: E402
+from rednote.metrics import curves, evaluate_model, null_scores  # noqa: E402
 from rednote.stage import load_params, run, section  # noqa: E402
 
 log = logging.getLogger("rednote.evaluate")
-MODELS = {"test": "p_model", "baseline": "p_baseline"}
+MODELS = {"test": ("p_model", "model"), "baseline": ("p_baseline", "baseline")}
 
 
 def main() -> None:
@@ -30,20 +30,27 @@ def main() -> None:
             "n_train": int((predictions["split"] == "train").sum()),
             "n_val": int(len(val)),
             "n_test": int(len(test)),
-        }
+        },
+        "degenerate": predictions.attrs.get("degenerate"),
     }
-    for key, column in MODELS.items():
-        report[key] = evaluate_model(
-            y_val, val[column].to_numpy(), y_test, test[column].to_numpy(), int(p["bootstrap"]), float(p["ci_level"]), int(p["seed"])
-        )
-        roc, pr = curves(y_test, test[column].to_numpy())
-        name = "model" if key == "test" else key
+    threshold = None
+    for key, (column, name) in MODELS.items():
+        if report["degenerate"]:
+            report[key] = null_scores(y_test)
+            roc, pr = curves(y_test, None)
+        else:
+            report[key] = evaluate_model(
+                y_val, val[column].to_numpy(), y_test, test[column].to_numpy(), int(p["bootstrap"]), float(p["ci_level"]), int(p["seed"])
+            )
+            roc, pr = curves(y_test, test[column].to_numpy())
+            threshold = report["test"]["threshold"]
         write_csv(roc, f"plots/evaluate/roc_{name}.csv")
         write_csv(pr, f"plots/evaluate/pr_{name}.csv")
-    predicted = (test["p_model"].to_numpy() >= report["test"]["threshold"]).astype(int)
-    write_csv(pd.DataFrame({"actual": y_test, "predicted": predicted}), "plots/evaluate/confusion.csv")
+    predicted = (test["p_model"].to_numpy() >= threshold).astype(int) if threshold is not None else []
+    confusion = pd.DataFrame({"actual": y_test if threshold is not None else [], "predicted": predicted})
+    write_csv(confusion, "plots/evaluate/confusion.csv")
     write_json(report, "metrics/metrics.json")
-    log.info("test ROC-AUC %s, F1 %.3f; baseline ROC-AUC %s", report["test"]["roc_auc"], report["test"]["f1"], report["baseline"]["roc_auc"])
+    log.info("test ROC-AUC %s, F1 %s; baseline ROC-AUC %s", report["test"]["roc_auc"], report["test"]["f1"], report["baseline"]["roc_auc"])
 
 
 if __name__ == "__main__":

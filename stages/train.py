@@ -5,10 +5,13 @@ import pickle
 import sys
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from rednote.errors import UserError  # noqa: E402
 from rednote.io import atomic_path, read_array, read_table, write_table  # noqa: E402
-from rednote.models import build_design, fit_logreg, fit_named, log_fit, require_trainable, seed_tensorflow  # noqa: E402
+from rednote.models import build_design, fit_logreg, fit_named, log_fit, seed_tensorflow, trainability_problem  # noqa: E402
 from rednote.stage import load_params, run, section  # noqa: E402
 
 log = logging.getLogger("rednote.train")
@@ -21,31 +24,44 @@ def main() -> None:
     users = read_table(data["users"])
     y = users["retained"].to_numpy().astype("float32")
     split = users["split"].to_numpy()
-    require_trainable(y, split, int(p["min_positives"]))
-    seed_tensorflow(int(p["seed"]), int(p["threads"]))
-    train, val = split == "train", split == "val"
-    design = build_design(
-        users, read_array(data["topics"]), read_array(data["embeddings"]), train, list(p["features"]), bool(p["log_counts"])
-    )
+    predictions = users[["user_id", "split", "retained"]].copy()
+    for stale in MODELS.glob("*"):
+        stale.unlink()
+    MODELS.mkdir(exist_ok=True)
+    problem = trainability_problem(y, split, int(p["min_positives"]))
+    if problem and not p["allow_degenerate"]:
+        raise UserError(f"{problem} (or set train.allow_degenerate=true to write null metrics instead).")
     from dvclive import Live
-    from dvclive.keras import DVCLiveCallback
 
     # DVCLive logs each epoch to dvclive/ (declared in dvc.yaml), so `dvc exp show` / `dvc plots diff` see it.
     with Live(dir="dvclive", dvcyaml=None, save_dvc_exp=False) as live:
-        callbacks = [DVCLiveCallback(live=live)] if p["model"] == "mlp" else []
-        model = fit_named(str(p["model"]), design.X, y, train, val, p, callbacks)
-        log_fit(live, model, design.X, y, train, val)
-    baseline = fit_logreg(design.X, y, train, p)
-    predictions = users[["user_id", "split", "retained"]].copy()
-    predictions["p_model"] = model.predict(design.X)
-    predictions["p_baseline"] = baseline.predict_proba(design.X)[:, 1]
+        if problem:
+            log.warning("no model trained: %s", problem)
+            predictions["p_model"] = predictions["p_baseline"] = np.nan
+            predictions.attrs["degenerate"] = problem
+            (MODELS / "NOT_TRAINED.txt").write_text(problem + "\n", encoding="utf-8")
+            for name in ("train/loss", "eval/loss", "train/auc", "eval/auc"):
+                live.log_metric(name, float("nan"))
+            live.next_step()
+        else:
+            from dvclive.keras import DVCLiveCallback
+
+            seed_tensorflow(int(p["seed"]), int(p["threads"]))
+            train, val = split == "train", split == "val"
+            design = build_design(
+                users, read_array(data["topics"]), read_array(data["embeddings"]), train, list(p["features"]), bool(p["log_counts"])
+            )
+            callbacks = [DVCLiveCallback(live=live)] if p["model"] == "mlp" else []
+            model = fit_named(str(p["model"]), design.X, y, train, val, p, callbacks)
+            log_fit(live, model, design.X, y, train, val)
+            baseline = fit_logreg(design.X, y, train, p)
+            predictions["p_model"] = model.predict(design.X)
+            predictions["p_baseline"] = baseline.predict_proba(design.X)[:, 1]
+            model.save(MODELS)
+            with atomic_path(MODELS / "design.pkl") as tmp:
+                tmp.write_bytes(pickle.dumps({"baseline": baseline, "scaler": design.scaler, "features": design.names}))
+            log.info("%s trained on %d users (%d retained), %d features", p["model"], int(train.sum()), int(y[train].sum()), design.X.shape[1])
     write_table(predictions, data["predictions"])
-    for stale in MODELS.glob("model.*"):
-        stale.unlink()
-    model.save(MODELS)
-    with atomic_path(MODELS / "design.pkl") as tmp:
-        tmp.write_bytes(pickle.dumps({"baseline": baseline, "scaler": design.scaler, "features": design.names}))
-    log.info("%s trained on %d users (%d retained), %d features", p["model"], int(train.sum()), int(y[train].sum()), design.X.shape[1])
 
 
 if __name__ == "__main__":

@@ -53,3 +53,12 @@ def test_evaluate_uses_validation_threshold_not_test():
     result = evaluate_model(y_val, p_val, y_test, p_test, n_boot=0, level=0.95, seed=0)
     assert result["threshold"] == pytest.approx(0.8)
     assert result["predicted_positives"] == 0  # 0.6 < 0.8 chosen on validation
+
+
+def test_null_scores_have_every_key_of_real_scores():
+    from rednote.metrics import null_scores
+
+    real = evaluate_model(np.array([0, 1]), np.array([0.2, 0.8]), np.array([0, 1, 0]), np.array([0.1, 0.9, 0.3]), 5, 0.95, 0)
+    null = null_scores(np.array([0, 1, 0]))
+    assert set(null) == set(real)
+    assert null["roc_auc"] is None and null["f1"] is None and null["n"] == 3 and null["positives"] == 1

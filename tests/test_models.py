@@ -5,7 +5,7 @@ import pytest
 from rednote.cohort import BEHAVIOUR_FEATURES
 from rednote.encoders import TfidfSvdEncoder, UseEncoder, make_encoder
 from rednote.errors import UserError
-from rednote.models import build_design, class_weights, require_trainable
+from rednote.models import build_design, class_weights, trainability_problem
 from rednote.topics import fit_topics, topic_table
 
 
@@ -48,11 +48,13 @@ def test_balanced_class_weights():
     assert class_weights(np.array([0, 1]), enabled=False) is None
 
 
-def test_too_few_retained_users_stop_training_with_a_sentence():
+def test_too_few_retained_users_are_named_in_one_sentence():
     y = np.array([0] * 20 + [1] * 2)
     split = np.array(["train"] * 10 + ["val"] * 5 + ["test"] * 5 + ["train", "test"])
-    with pytest.raises(UserError, match=r"the val split has 0 retained user\(s\)"):
-        require_trainable(y, split, minimum=1)
+    problem = trainability_problem(y, split, minimum=1)
+    assert problem.startswith("the val split has 0 retained user(s) of 5") and "2 retained in all" in problem
+    assert trainability_problem(y, split, minimum=0) is None
+    assert "the train split has 1" in trainability_problem(y, split, minimum=2)
 
 
 def test_tfidf_encoder_learns_vocabulary_from_training_texts_only():
