@@ -206,7 +206,9 @@ class Fitted:
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         if self.name == "mlp":
-            return self.model.predict(X, verbose=0).ravel().astype("float64")
+            if len(X) <= 8192:  # one call without predict()'s per-call set-up (permutation importance calls this often)
+                return np.asarray(self.model.predict_on_batch(X)).ravel().astype("float64")
+            return self.model.predict(X, batch_size=4096, verbose=0).ravel().astype("float64")
         return self.model.predict_proba(X)[:, 1].astype("float64")
 
     def save(self, folder: Path) -> Path:
@@ -219,6 +221,15 @@ class Fitted:
             path = folder / "model.pkl"
             path.write_bytes(pickle.dumps(self.model))
         return path
+
+
+def load_fitted(name: str, folder: Path, n_features: int, p: dict[str, Any]) -> Fitted:
+    """Load what :meth:`Fitted.save` wrote for model ``name``."""
+    if name == "mlp":
+        model = build_mlp(n_features, float(p["dropout"]), float(p["learning_rate"]))
+        model.load_weights(folder / "model.weights.h5")
+        return Fitted(name, model)
+    return Fitted(name, pickle.loads((folder / "model.pkl").read_bytes()))
 
 
 def fit_named(name: str, X: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray, p: dict[str, Any], callbacks: list | None = None) -> Fitted:

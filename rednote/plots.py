@@ -126,3 +126,18 @@ def top_words(tokens: pd.Series, retained: pd.Series, n: int) -> tuple[plt.Figur
         ax.set_title(f"Top words of {name} users (uses per user)")
     fig.tight_layout()
     return fig, table
+
+
+def importance(table: pd.DataFrame, model: str) -> plt.Figure:
+    """Horizontal bars of permutation importance (mean AUC drop) with 95% repeat intervals."""
+    use_cjk_font()
+    table = table.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(7, max(3, 0.3 * len(table))))
+    low = (table["importance_mean"] - table["ci_low"]).clip(lower=0)
+    high = (table["ci_high"] - table["importance_mean"]).clip(lower=0)
+    ax.barh(table["feature"], table["importance_mean"], xerr=[low, high], color="#2e86c1")
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("drop in test ROC-AUC when shuffled")
+    ax.set_title(f"Permutation importance ({model}, test users)")
+    fig.tight_layout()
+    return fig
