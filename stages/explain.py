@@ -35,7 +35,9 @@ def main() -> None:
     )
     write_csv(table, "plots/explain/importance.csv")
     plots.save(plots.importance(table, str(t["model"])), "plots/explain/importance.png")
-    write_json({"model": t["model"], "scoring": "test ROC-AUC drop", "features": table.to_dict("records")}, "metrics/importance.json")
+    # Keyed by feature (not a list) so that `dvc metrics diff` shows each feature's change.
+    features = {row.pop("feature"): row for row in table.to_dict("records")}
+    write_json({"model": t["model"], "scoring": "test ROC-AUC drop", "importance": features}, "metrics/importance.json")
     log.info("top features: %s", ", ".join(table["feature"].head(5)))
 
 

@@ -107,3 +107,22 @@ def test_forced_rerun_gives_identical_outputs(repo):
     before = hashes()
     sh(repo, "dvc", "repro", "-f")
     assert hashes() == before
+
+
+def test_report_against_the_previous_commit_has_every_section(repo):
+    set_params(repo, {"train.class_weight": False})
+    sh(repo, "dvc", "repro")
+    commit(repo, "no class weights")
+    set_params(repo, {"train.class_weight": True, "topics.n_topics": 4})
+    sh(repo, "dvc", "repro")
+    commit(repo, "back to class weights, four topics")
+    sh(repo, "python", "-m", "rednote.report", "--ref", "HEAD~1", "--out", "reports/pr")
+    report = (repo / "reports" / "pr" / "report.md").read_text()
+    for heading in ("# Pipeline changes against `HEAD~1`", "## Metrics", "## Params", "## Plots", "### ROC, test split"):
+        assert heading in report
+    assert "train.class_weight" in report and "topics.n_topics" in report
+    assert "test.roc_auc" in report
+    assert (repo / "reports" / "pr" / "roc_model.png").stat().st_size > 1000
+    assert (repo / "reports" / "pr" / "dvc_plots" / "index.html").exists()
+    missing = sh(repo, "python", "-m", "rednote.report", "--ref", "no-such-ref", check=False)
+    assert missing.returncode == 1 and missing.stderr.startswith("error: ") and "Traceback" not in missing.stderr
