@@ -126,3 +126,25 @@ def test_report_against_the_previous_commit_has_every_section(repo):
     assert (repo / "reports" / "pr" / "dvc_plots" / "index.html").exists()
     missing = sh(repo, "python", "-m", "rednote.report", "--ref", "no-such-ref", check=False)
     assert missing.returncode == 1 and missing.stderr.startswith("error: ") and "Traceback" not in missing.stderr
+
+
+def test_a_queued_grid_of_four_runs_and_is_listed(repo):
+    grid = {"grid-no-weights": ["train.class_weight=false"], "grid-logreg": ["train.model=logreg"],
+            "grid-gbt": ["train.model=gbt"], "grid-4-topics": ["topics.n_topics=4"]}
+    for name, sets in grid.items():
+        args = [arg for s in sets for arg in ("-S", s)]
+        sh(repo, "dvc", "exp", "run", "--queue", "-n", name, *args)
+    sh(repo, "dvc", "exp", "run", "--run-all")
+    shown = json.loads(sh(repo, "dvc", "exp", "show", "--json").stdout)
+    found = {}
+    for rev in shown:
+        for exp in rev.get("experiments") or []:
+            for run in exp.get("revs") or []:
+                found[run.get("name")] = run
+    for name in grid:
+        assert name in found, sorted(found)
+        data = found[name]["data"]
+        metrics = data["metrics"]["metrics/metrics.json"]["data"]
+        assert metrics["test"]["roc_auc"] is not None and "f1" in metrics["baseline"]
+    params = found["grid-gbt"]["data"]["params"]["params.yaml"]["data"]
+    assert params["train"]["model"] == "gbt"
