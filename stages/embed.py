@@ -21,6 +21,7 @@ def main() -> None:
     encoder = make_encoder(p)
     texts = users[encoder.column].fillna("").tolist()
     identity = cache_identity(p)
+    Path(p["cache_dir"]).mkdir(parents=True, exist_ok=True)  # a DVC output even when this encoder caches nothing
     if identity is not None:  # pretrained: a text's vector never changes, so reuse earlier ones
         vectors, embedded = cached_transform(encoder.transform, texts, Path(p["cache_dir"]) / config_key(identity))
     else:
