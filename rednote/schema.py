@@ -93,23 +93,22 @@ def read_raw(path: str | Path, max_malformed_share: float) -> tuple[pd.DataFrame
     text, encoding = _decode(path.read_bytes(), source)
     if not text.strip():
         raise UserError(f"{source} is empty; it should be a CSV export with a header row and posts.")
-    bad: list[list[str]] = []
-    options = dict(dtype=str, keep_default_na=False, na_filter=False)
-    try:
-        frame = pd.read_csv(io.StringIO(text), on_bad_lines="error", **options)
-    except pd.errors.ParserError:
-        frame = pd.read_csv(
-            io.StringIO(text), engine="python", on_bad_lines=lambda line: bad.append(line), **options
-        )
-    except csv.Error as err:  # pragma: no cover - depends on pandas' engine
-        raise UserError(f"{source} is not readable as CSV ({err}); re-export it as CSV.") from None
-    except pd.errors.EmptyDataError:
-        raise UserError(f"{source} has no header row; it should be a CSV export with a header row.") from None
+    try:  # the csv module, not pandas: pandas silently reads extra fields as an index or drops them
+        records = [r for r in csv.reader(io.StringIO(text, newline="")) if any(field.strip() for field in r)]
+    except csv.Error as err:
+        raise UserError(f"{source} is not readable as CSV ({err}); re-export it as UTF-8 CSV.") from None
+    if not records:
+        raise UserError(f"{source} is empty; it should be a CSV export with a header row and posts.")
+    header, body = records[0], records[1:]
+    rows = [r for r in body if len(r) == len(header)]
+    malformed = len(body) - len(rows)
+    frame = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
     frame = normalise_columns(frame, source)
-    total = len(frame) + len(bad)
-    if total and len(bad) / total > max_malformed_share:
+    total = len(body)
+    if total and malformed / total > max_malformed_share:
         raise UserError(
-            f"{source} has {len(bad)} malformed rows of {total} ({len(bad) / total:.1%}), more than "
-            f"clean.max_malformed_share={max_malformed_share}; fix the file's quoting or raise that param."
+            f"{source} has {malformed} malformed rows of {total} ({malformed / total:.1%}, more than "
+            f"clean.max_malformed_share={max_malformed_share}) whose field count differs from the header's, "
+            "often from an unclosed quote or another delimiter; fix the file or raise that param."
         )
-    return frame, RawRead(encoding=encoding, rows_read=total, malformed_rows=len(bad))
+    return frame, RawRead(encoding=encoding, rows_read=total, malformed_rows=malformed)
