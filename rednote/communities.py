@@ -1,0 +1,184 @@
+"""Hashtag communities: a user–user graph weighted by shared hashtags, Louvain communities, PageRank-central users.
+
+The graph is built as ``B Bᵀ`` from a sparse user × tag matrix ``B``, never by comparing users in
+Python loops. A tag used by m users adds m(m−1)/2 edges, so tags on more than ``max_tag_share`` of
+users (the generic ``tiktokrefugee`` variants, which would glue everyone into one community) or on
+more than ``max_tag_users`` users (which would make the graph quadratic in the crawl's size) are
+dropped and reported. Tags on a single user add no edge and are left out too.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from rednote.plots import plt, use_cjk_font
+
+
+@dataclass
+class TagMatrix:
+    """``matrix``: (n_users, len(tags)) CSR of 0/1 int32, one column per kept tag; ``dropped``: too-common tag → its user count."""
+
+    matrix: sp.csr_matrix
+    tags: list[str]
+    dropped: dict[str, int]
+
+
+def tag_matrix(tags: Sequence[Sequence[str]], max_tag_share: float, max_tag_users: int) -> TagMatrix:
+    """The user × tag incidence matrix of tags used by at least 2 users and at most ``max_tag_share`` × n and ``max_tag_users`` users.
+
+    ``tags``: one sequence of tag strings per user (duplicates within a user count once). Kept tags
+    are sorted, so the columns do not depend on the order users are listed in.
+    """
+    n = len(tags)
+    users_per_tag = Counter(t for user in tags for t in set(user))
+    limit = min(max_tag_share * n, max_tag_users)
+    dropped = {t: m for t, m in users_per_tag.items() if m > limit}
+    kept = sorted(t for t, m in users_per_tag.items() if 2 <= m <= limit)
+    column = {t: j for j, t in enumerate(kept)}
+    rows, cols = [], []
+    for i, user in enumerate(tags):
+        for j in sorted({column[t] for t in user if t in column}):
+            rows.append(i)
+            cols.append(j)
+    data = np.ones(len(rows), dtype=np.int32)
+    matrix = sp.csr_matrix((data, (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64))), shape=(n, len(kept)))
+    dropped = dict(sorted(dropped.items(), key=lambda item: (-item[1], item[0])))
+    return TagMatrix(matrix, kept, dropped)
+
+
+def tag_graph(matrix: sp.csr_matrix, min_shared_tags: int) -> nx.Graph:
+    """Users (row indices) linked when they share at least ``min_shared_tags`` kept tags; edge ``weight`` = shared tags.
+
+    Users without any edge are not in the graph. Nodes and edges are added in index order, so the
+    graph (and everything seeded on it) is the same on every run.
+    """
+    shared = sp.triu(matrix @ matrix.T, k=1).tocoo()
+    keep = shared.data >= max(1, min_shared_tags)
+    rows, cols, weights = shared.row[keep], shared.col[keep], shared.data[keep]
+    order = np.lexsort((cols, rows))
+    rows, cols, weights = rows[order], cols[order], weights[order]
+    graph = nx.Graph()
+    graph.add_nodes_from(np.unique(np.concatenate([rows, cols])).tolist())
+    graph.add_weighted_edges_from(zip(rows.tolist(), cols.tolist(), weights.astype(float).tolist()))
+    return graph
+
+
+def louvain(graph: nx.Graph, resolution: float, seed: int) -> list[list[int]]:
+    """Louvain communities (weighted), each a sorted list of nodes, largest first (ties: smallest node first)."""
+    found = nx.community.louvain_communities(graph, weight="weight", resolution=resolution, seed=seed)
+    return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
+
+
+def retention(retained: np.ndarray, counted: np.ndarray, members: Sequence[int]) -> dict:
+    """Retention among ``members`` whose labels count (``counted`` bool (n,)): ``retention_n``, ``retained``, ``retention_rate`` (None if no one counts)."""
+    members = np.asarray(members, dtype=np.int64)
+    labels = retained[members][counted[members]]
+    return {
+        "retention_n": int(len(labels)),
+        "retained": int(labels.sum()),
+        "retention_rate": float(labels.mean()) if len(labels) else None,
+    }
+
+
+def top_tags(tm: TagMatrix, members: Sequence[int], n: int) -> list[tuple[str, int]]:
+    """The ``n`` kept tags most used among ``members`` as (tag, users), most used first (ties: by tag)."""
+    counts = np.asarray(tm.matrix[np.asarray(members, dtype=np.int64)].sum(axis=0)).ravel()
+    order = sorted(np.flatnonzero(counts), key=lambda j: (-counts[j], tm.tags[j]))[:n]
+    return [(tm.tags[j], int(counts[j])) for j in order]
+
+
+@dataclass
+class Communities:
+    """``summary`` (JSON-ready), ``table`` (one row per community) and ``central`` (the top PageRank users)."""
+
+    summary: dict
+    table: pd.DataFrame
+    central: pd.DataFrame
+
+
+TABLE_COLUMNS = ["community", "size", "top_tags", "retention_n", "retained", "retention_rate"]
+CENTRAL_COLUMNS = ["rank", "user_id", "pagerank", "community", "degree"]
+
+
+def find_communities(user_ids: Sequence[str], tags: Sequence[Sequence[str]], retained: np.ndarray, counted: np.ndarray, p: dict, seed: int) -> Communities:
+    """Build the shared-hashtag graph, find Louvain communities, describe them, rank users by PageRank.
+
+    ``user_ids``/``tags``/``retained`` (0/1) per user; ``counted``: bool (n,), whose labels enter
+    retention rates; ``p``: the ``segment.communities`` params. A graph without edges is not an
+    error: the summary then says why, with zero communities and a null modularity.
+    """
+    retained, counted = np.asarray(retained), np.asarray(counted, dtype=bool)
+    tm = tag_matrix(tags, float(p["max_tag_share"]), int(p["max_tag_users"]))
+    graph = tag_graph(tm.matrix, int(p["min_shared_tags"]))
+    summary = {
+        "graph": "users linked by shared hashtags, weight = number of shared tags",
+        "max_tag_share": float(p["max_tag_share"]),
+        "max_tag_users": int(p["max_tag_users"]),
+        "tags_kept": len(tm.tags),
+        "tags_dropped_as_too_common": {t: m for t, m in list(tm.dropped.items())[: int(p["n_top_tags"]) * 4]},
+        "n_tags_dropped_as_too_common": len(tm.dropped),
+        "users_in_graph": graph.number_of_nodes(),
+        "users_without_shared_tag": len(user_ids) - graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+    }
+    if graph.number_of_edges() == 0:
+        summary.update(count=0, modularity=None, reason=(
+            f"no two users share a hashtag used by at most {p['max_tag_share']} of users and {p['max_tag_users']} users; "
+            "raise segment.communities.max_tag_share if the crawl has few distinct tags"
+        ))
+        return Communities(summary, pd.DataFrame(columns=TABLE_COLUMNS), pd.DataFrame(columns=CENTRAL_COLUMNS))
+    resolution = float(p["resolution"])
+    groups = louvain(graph, resolution, seed)
+    membership = {node: c for c, group in enumerate(groups) for node in group}
+    n_tags = int(p["n_top_tags"])
+    rows = []
+    for c, group in enumerate(groups):
+        tags_here = top_tags(tm, group, n_tags)
+        rows.append({"community": c, "size": len(group), "top_tags": "; ".join(f"{t} ({m})" for t, m in tags_here),
+                     **retention(retained, counted, group)})
+    table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    rank = nx.pagerank(graph, weight="weight")
+    top = sorted(rank, key=lambda node: (-rank[node], node))[: int(p["top_central"])]
+    central = pd.DataFrame(
+        [{"rank": i + 1, "user_id": user_ids[node], "pagerank": rank[node], "community": membership[node], "degree": graph.degree[node]}
+         for i, node in enumerate(top)],
+        columns=CENTRAL_COLUMNS,
+    )
+    summary.update(
+        count=len(groups),
+        modularity=round(float(nx.community.modularity(graph, groups, weight="weight", resolution=resolution)), 4),
+        resolution=resolution,
+        sizes_top=[len(g) for g in groups[: int(p["plot_top"])]],
+        central_users="PageRank on the shared-hashtag graph: users whose tags tie them to many others (not follower reach)",
+        top={str(r["community"]): {"size": r["size"], "top_tags": r["top_tags"], "retention_rate": r["retention_rate"]}
+             for r in rows[: int(p["plot_top"])]},
+    )
+    return Communities(summary, table, central)
+
+
+def sizes_figure(table: pd.DataFrame, top: int, reason: str | None = None) -> plt.Figure:
+    """Horizontal bars of the ``top`` largest communities' sizes, labelled with their top tags and retention rate."""
+    use_cjk_font()
+    part = table.head(top).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(9, max(3, 0.4 * len(part) + 1.5)))
+    if part.empty:
+        ax.text(0.5, 0.5, f"no communities\n{reason or ''}", ha="center", va="center", wrap=True)
+        ax.set_axis_off()
+        return fig
+    labels = [f"c{r.community}: " + ", ".join(t.rsplit(" (", 1)[0] for t in str(r.top_tags).split("; ")[:3]) for r in part.itertuples()]
+    ax.barh(labels, part["size"], color="#2e86c1")
+    for y, r in enumerate(part.itertuples()):
+        rate = "n/a" if pd.isna(r.retention_rate) else f"{r.retention_rate:.0%}"
+        ax.text(r.size, y, f"  retained {rate} of {r.retention_n}", va="center", fontsize=8)
+    ax.set_xlabel("users")
+    ax.set_xlim(0, part["size"].max() * 1.35)
+    ax.set_title("Hashtag communities (Louvain), largest first")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,101 @@
+"""Hashtag communities: the sparse tag graph, dropping generic tags, Louvain, retention per community, PageRank."""
+
+import time
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from rednote.communities import find_communities, retention, sizes_figure, tag_graph, tag_matrix
+
+PARAMS = {"max_tag_share": 0.6, "max_tag_users": 1000, "min_shared_tags": 1, "resolution": 1.0, "n_top_tags": 3, "top_central": 3, "plot_top": 10}
+
+
+def two_groups():
+    """Twelve users: six share the tags a1–a3 (pairwise), six share b1–b3; everyone also has the generic tag."""
+    pairs = [("1", "2"), ("2", "3"), ("1", "3"), ("1", "2"), ("2", "3"), ("1", "3")]
+    tags = [[f"a{x}", f"a{y}", "tiktokrefugee"] for x, y in pairs] + [[f"b{x}", f"b{y}", "tiktokrefugee"] for x, y in pairs]
+    return [f"u{i:02d}" for i in range(12)], tags
+
+
+def test_edges_are_weighted_by_the_number_of_shared_tags():
+    tm = tag_matrix([["a", "b"], ["b", "a", "a"], ["b", "c"]], max_tag_share=1.0, max_tag_users=10)
+    assert tm.tags == ["a", "b"]  # c is on one user only: it links no one
+    graph = tag_graph(tm.matrix, min_shared_tags=1)
+    assert sorted(graph.edges(data="weight")) == [(0, 1, 2.0), (0, 2, 1.0), (1, 2, 1.0)]
+    assert sorted(tag_graph(tm.matrix, min_shared_tags=2).edges()) == [(0, 1)]
+
+
+def test_tags_on_too_many_users_are_dropped_and_reported():
+    tags = [["common", f"t{i % 4}"] for i in range(10)]
+    tm = tag_matrix(tags, max_tag_share=0.5, max_tag_users=1000)
+    assert tm.dropped == {"common": 10} and "common" not in tm.tags
+    capped = tag_matrix(tags, max_tag_share=1.0, max_tag_users=2)  # t0 and t1 sit on 3 users, t2 and t3 on 2
+    assert set(capped.dropped) == {"common", "t0", "t1"} and capped.tags == ["t2", "t3"]
+
+
+def test_dropping_the_generic_tag_separates_the_two_groups():
+    ids, tags = two_groups()
+    retained, counted = np.zeros(12, dtype=int), np.ones(12, dtype=bool)
+    filtered = find_communities(ids, tags, retained, counted, PARAMS, seed=1)
+    assert filtered.summary["count"] == 2
+    assert filtered.summary["tags_dropped_as_too_common"] == {"tiktokrefugee": 12}
+    assert filtered.summary["modularity"] == pytest.approx(0.5)  # two disconnected, equal halves
+    assert set(filtered.table["top_tags"].str[:1]) == {"a", "b"}  # one community per group
+    glued = find_communities(ids, tags, retained, counted, {**PARAMS, "max_tag_share": 1.0}, seed=1)
+    assert glued.summary["edges"] == 66 > filtered.summary["edges"]  # every pair of the 12 users is now linked
+    # Louvain still finds the groups here, but the generic tag's edges between them cut modularity from 0.5 to 0.15.
+    assert glued.summary["modularity"] == pytest.approx(0.1471, abs=1e-4)
+
+
+def test_community_retention_counts_only_the_labels_that_count():
+    retained = np.array([1, 0, 1, 1, 0, 0])
+    counted = np.array([True, True, True, False, True, False])
+    assert retention(retained, counted, [0, 1, 2, 3]) == {"retention_n": 3, "retained": 2, "retention_rate": pytest.approx(2 / 3)}
+    assert retention(retained, counted, [5]) == {"retention_n": 0, "retained": 0, "retention_rate": None}
+
+
+def test_community_table_has_each_groups_retention_rate():
+    ids, tags = two_groups()
+    retained = np.array([1, 1, 1, 0, 0, 0] + [1, 0, 0, 0, 0, 0])
+    counted = np.array([True] * 5 + [False] + [True] * 6)
+    table = find_communities(ids, tags, retained, counted, PARAMS, seed=1).table
+    by_group = {row.top_tags[0]: row for row in table.itertuples()}  # a community's top tags start with its group's letter
+    a, b = by_group["a"], by_group["b"]
+    assert (a.size, a.retention_n, a.retained, a.retention_rate) == (6, 5, 3, pytest.approx(0.6))
+    assert (b.size, b.retention_n, b.retained, b.retention_rate) == (6, 6, 1, pytest.approx(1 / 6))
+
+
+def test_the_hub_user_is_the_most_central():
+    tags = [[f"t{i}" for i in range(6)]] + [[f"t{i}", f"x{i}"] for i in range(6)] + [[f"x{i}"] for i in range(6)]
+    ids = [f"u{i:02d}" for i in range(len(tags))]
+    result = find_communities(ids, tags, np.zeros(len(ids), dtype=int), np.ones(len(ids), dtype=bool), PARAMS, seed=0)
+    assert result.central["user_id"].iloc[0] == "u00"
+    assert result.central["rank"].tolist() == [1, 2, 3] and result.central["degree"].iloc[0] == 6
+
+
+def test_a_graph_without_edges_reports_zero_communities_and_why():
+    ids, tags = ["a", "b", "c"], [["x"], ["y"], ["z", "common"]]
+    result = find_communities(ids, tags, np.array([1, 0, 1]), np.ones(3, dtype=bool), PARAMS, seed=0)
+    assert result.summary["count"] == 0 and result.summary["modularity"] is None and result.summary["edges"] == 0
+    assert "no two users share a hashtag" in result.summary["reason"]
+    assert result.table.empty and result.central.empty
+    assert sizes_figure(result.table, 10, result.summary["reason"]) is not None
+
+
+def test_the_result_does_not_depend_on_the_run():
+    ids, tags = two_groups()
+    runs = [find_communities(ids, tags, np.zeros(12, dtype=int), np.ones(12, dtype=bool), PARAMS, seed=3) for _ in range(2)]
+    assert runs[0].summary == runs[1].summary and runs[0].table.equals(runs[1].table) and runs[0].central.equals(runs[1].central)
+
+
+def test_the_tag_graph_of_twenty_thousand_users_builds_in_seconds():
+    rng = np.random.default_rng(0)
+    popularity = 1 / np.arange(1, 3001)  # Zipf-like: a few popular tags, a long tail
+    tags = [list(rng.choice(3000, size=3, replace=False, p=popularity / popularity.sum()).astype(str)) for _ in range(20_000)]
+    started = time.perf_counter()
+    tm = tag_matrix(tags, max_tag_share=0.1, max_tag_users=300)
+    graph = tag_graph(tm.matrix, min_shared_tags=1)
+    assert time.perf_counter() - started < 20
+    assert isinstance(graph, nx.Graph) and graph.number_of_edges() > 0
+    assert max(np.asarray(tm.matrix.sum(axis=0)).ravel()) <= 300
