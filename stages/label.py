@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from rednote.cleaning import Window  # noqa: E402
 from rednote.cohort import assign_split, build_users  # noqa: E402
 from rednote.errors import UserError  # noqa: E402
-from rednote.io import read_table, write_table  # noqa: E402
+from rednote.io import read_table, write_json, write_table  # noqa: E402
 from rednote.stage import load_params, run, section  # noqa: E402
 from rednote.text import tokenize_all  # noqa: E402
 
@@ -30,6 +30,12 @@ def main() -> None:
     users["tokens"] = tokenize_all(users["text"], frozenset(map(str, p["extra_stop_words"])))
     users["split"] = assign_split(users["retained"], float(s["val_share"]), float(s["test_share"]), int(s["seed"]))
     write_table(users, data["users"])
+    by_split = users.groupby("split")["retained"].agg(["size", "sum"])
+    write_json(
+        {"users_in_cohort": len(users), "retained_users": int(users["retained"].sum()),
+         "splits": {name: {"users": int(row["size"]), "retained": int(row["sum"])} for name, row in by_split.iterrows()}},
+        "metrics/cohort.json",
+    )
     log.info("wrote %d users (%d retained) to %s", len(users), int(users["retained"].sum()), data["users"])
 
 
