@@ -29,7 +29,7 @@ def main() -> None:
         vectors = encoder.fit([t for t, keep in zip(texts, train) if keep]).transform(texts)
         embedded = len(texts)
     write_array(vectors, data["embeddings"])
-    log.info("embedded %d new texts, %d from cache", embedded, len(texts) - embedded)
+    log.info("embedded %d texts; %d reused (cached or repeated)", embedded, len(texts) - embedded)
     log.info("wrote %s vectors (%s) to %s", vectors.shape, p["encoder"], data["embeddings"])
 
 
