@@ -1,10 +1,12 @@
 """Hashtag communities: a user–user graph weighted by shared hashtags, Louvain communities, PageRank-central users.
 
 The graph is built as ``B Bᵀ`` from a sparse user × tag matrix ``B``, never by comparing users in
-Python loops. A tag used by m users adds m(m−1)/2 edges, so tags on more than ``max_tag_share`` of
-users (the generic ``tiktokrefugee`` variants, which would glue everyone into one community) or on
-more than ``max_tag_users`` users (which would make the graph quadratic in the crawl's size) are
-dropped and reported. Tags on a single user add no edge and are left out too.
+Python loops. A tag used by m users adds up to m(m−1)/2 edges, so two filters keep the graph
+meaningful and bounded: tags on more than ``max_tag_share`` of users are dropped (the generic
+``tiktokrefugee`` variants, which would glue everyone into one community), then the most used of
+the remaining tags are dropped until the kept tags' m(m−1)/2 add up to at most ``max_pairs`` (an
+upper bound on the edges; networkx needs about 0.4 KB per edge). Both are reported. Tags on a
+single user add no edge and are left out too.
 """
 
 from __future__ import annotations
@@ -23,24 +25,35 @@ from rednote.plots import plt, use_cjk_font
 
 @dataclass
 class TagMatrix:
-    """``matrix``: (n_users, len(tags)) CSR of 0/1 int32, one column per kept tag; ``dropped``: too-common tag → its user count."""
+    """``matrix``: (n_users, len(tags)) CSR of 0/1 int32, one column per kept tag; dropped tags → their user counts, most used first."""
 
     matrix: sp.csr_matrix
     tags: list[str]
-    dropped: dict[str, int]
+    too_common: dict[str, int]
+    over_budget: dict[str, int]
 
 
-def tag_matrix(tags: Sequence[Sequence[str]], max_tag_share: float, max_tag_users: int) -> TagMatrix:
-    """The user × tag incidence matrix of tags used by at least 2 users and at most ``max_tag_share`` × n and ``max_tag_users`` users.
+def tag_matrix(tags: Sequence[Sequence[str]], max_tag_share: float, max_pairs: int) -> TagMatrix:
+    """The user × tag incidence matrix of the tags kept for the graph.
 
-    ``tags``: one sequence of tag strings per user (duplicates within a user count once). Kept tags
-    are sorted, so the columns do not depend on the order users are listed in.
+    ``tags``: one sequence of tag strings per user (duplicates within a user count once). Kept: tags
+    on at least 2 users and at most ``max_tag_share`` × n users; then, while the kept tags' user
+    pairs (Σ m(m−1)/2) exceed ``max_pairs``, the most used kept tag is dropped (ties: alphabetical
+    order). Kept tags are sorted, so columns do not depend on the order users come in.
     """
     n = len(tags)
     users_per_tag = Counter(t for user in tags for t in set(user))
-    limit = min(max_tag_share * n, max_tag_users)
-    dropped = {t: m for t, m in users_per_tag.items() if m > limit}
-    kept = sorted(t for t, m in users_per_tag.items() if 2 <= m <= limit)
+    by_use = sorted(users_per_tag.items(), key=lambda item: (-item[1], item[0]))
+    too_common = {t: m for t, m in by_use if m > max_tag_share * n}
+    candidates = [(t, m) for t, m in by_use if 2 <= m <= max_tag_share * n]
+    pairs = sum(m * (m - 1) // 2 for _, m in candidates)
+    over_budget = {}
+    for t, m in candidates:  # most used first
+        if pairs <= max_pairs:
+            break
+        over_budget[t] = m
+        pairs -= m * (m - 1) // 2
+    kept = sorted(t for t, _ in candidates if t not in over_budget)
     column = {t: j for j, t in enumerate(kept)}
     rows, cols = [], []
     for i, user in enumerate(tags):
@@ -49,8 +62,7 @@ def tag_matrix(tags: Sequence[Sequence[str]], max_tag_share: float, max_tag_user
             cols.append(j)
     data = np.ones(len(rows), dtype=np.int32)
     matrix = sp.csr_matrix((data, (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64))), shape=(n, len(kept)))
-    dropped = dict(sorted(dropped.items(), key=lambda item: (-item[1], item[0])))
-    return TagMatrix(matrix, kept, dropped)
+    return TagMatrix(matrix, kept, too_common, over_budget)
 
 
 def tag_graph(matrix: sp.csr_matrix, min_shared_tags: int) -> nx.Graph:
@@ -115,23 +127,26 @@ def find_communities(user_ids: Sequence[str], tags: Sequence[Sequence[str]], ret
     error: the summary then says why, with zero communities and a null modularity.
     """
     retained, counted = np.asarray(retained), np.asarray(counted, dtype=bool)
-    tm = tag_matrix(tags, float(p["max_tag_share"]), int(p["max_tag_users"]))
+    tm = tag_matrix(tags, float(p["max_tag_share"]), int(p["max_pairs"]))
     graph = tag_graph(tm.matrix, int(p["min_shared_tags"]))
+    shown = int(p["n_top_tags"]) * 4
     summary = {
         "graph": "users linked by shared hashtags, weight = number of shared tags",
         "max_tag_share": float(p["max_tag_share"]),
-        "max_tag_users": int(p["max_tag_users"]),
+        "max_pairs": int(p["max_pairs"]),
         "tags_kept": len(tm.tags),
-        "tags_dropped_as_too_common": {t: m for t, m in list(tm.dropped.items())[: int(p["n_top_tags"]) * 4]},
-        "n_tags_dropped_as_too_common": len(tm.dropped),
+        "tags_dropped_as_too_common": dict(list(tm.too_common.items())[:shown]),
+        "n_tags_dropped_as_too_common": len(tm.too_common),
+        "tags_dropped_for_pair_budget": dict(list(tm.over_budget.items())[:shown]),
+        "n_tags_dropped_for_pair_budget": len(tm.over_budget),
         "users_in_graph": graph.number_of_nodes(),
         "users_without_shared_tag": len(user_ids) - graph.number_of_nodes(),
         "edges": graph.number_of_edges(),
     }
     if graph.number_of_edges() == 0:
         summary.update(count=0, modularity=None, reason=(
-            f"no two users share a hashtag used by at most {p['max_tag_share']} of users and {p['max_tag_users']} users; "
-            "raise segment.communities.max_tag_share if the crawl has few distinct tags"
+            f"no two users share a hashtag kept after dropping tags on more than {p['max_tag_share']} of users "
+            f"and the most used ones beyond segment.communities.max_pairs={p['max_pairs']}; raise those if the crawl has few distinct tags"
         ))
         return Communities(summary, pd.DataFrame(columns=TABLE_COLUMNS), pd.DataFrame(columns=CENTRAL_COLUMNS))
     resolution = float(p["resolution"])

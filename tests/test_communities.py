@@ -8,7 +8,7 @@ import pytest
 
 from rednote.communities import find_communities, retention, sizes_figure, tag_graph, tag_matrix
 
-PARAMS = {"max_tag_share": 0.6, "max_tag_users": 1000, "min_shared_tags": 1, "resolution": 1.0, "n_top_tags": 3, "top_central": 3, "plot_top": 10}
+PARAMS = {"max_tag_share": 0.6, "max_pairs": 100_000, "min_shared_tags": 1, "resolution": 1.0, "n_top_tags": 3, "top_central": 3, "plot_top": 10}
 
 
 def two_groups():
@@ -19,7 +19,7 @@ def two_groups():
 
 
 def test_edges_are_weighted_by_the_number_of_shared_tags():
-    tm = tag_matrix([["a", "b"], ["b", "a", "a"], ["b", "c"]], max_tag_share=1.0, max_tag_users=10)
+    tm = tag_matrix([["a", "b"], ["b", "a", "a"], ["b", "c"]], max_tag_share=1.0, max_pairs=100)
     assert tm.tags == ["a", "b"]  # c is on one user only: it links no one
     graph = tag_graph(tm.matrix, min_shared_tags=1)
     assert sorted(graph.edges(data="weight")) == [(0, 1, 2.0), (0, 2, 1.0), (1, 2, 1.0)]
@@ -28,10 +28,17 @@ def test_edges_are_weighted_by_the_number_of_shared_tags():
 
 def test_tags_on_too_many_users_are_dropped_and_reported():
     tags = [["common", f"t{i % 4}"] for i in range(10)]
-    tm = tag_matrix(tags, max_tag_share=0.5, max_tag_users=1000)
-    assert tm.dropped == {"common": 10} and "common" not in tm.tags
-    capped = tag_matrix(tags, max_tag_share=1.0, max_tag_users=2)  # t0 and t1 sit on 3 users, t2 and t3 on 2
-    assert set(capped.dropped) == {"common", "t0", "t1"} and capped.tags == ["t2", "t3"]
+    tm = tag_matrix(tags, max_tag_share=0.5, max_pairs=100)
+    assert tm.too_common == {"common": 10} and tm.over_budget == {} and tm.tags == ["t0", "t1", "t2", "t3"]
+
+
+def test_the_most_used_tags_go_until_the_pairs_fit_the_budget():
+    tags = [["common", f"t{i % 4}"] for i in range(10)]  # common: 45 pairs; t0, t1: 3 users (3 pairs); t2, t3: 2 users (1 pair)
+    tm = tag_matrix(tags, max_tag_share=1.0, max_pairs=5)
+    assert tm.too_common == {} and tm.over_budget == {"common": 10, "t0": 3}  # 53 → 8 → 5 pairs; of equals, t0 goes first
+    assert tm.tags == ["t1", "t2", "t3"]
+    graph = tag_graph(tm.matrix, min_shared_tags=1)
+    assert graph.number_of_edges() <= 5
 
 
 def test_dropping_the_generic_tag_separates_the_two_groups():
@@ -39,7 +46,7 @@ def test_dropping_the_generic_tag_separates_the_two_groups():
     retained, counted = np.zeros(12, dtype=int), np.ones(12, dtype=bool)
     filtered = find_communities(ids, tags, retained, counted, PARAMS, seed=1)
     assert filtered.summary["count"] == 2
-    assert filtered.summary["tags_dropped_as_too_common"] == {"tiktokrefugee": 12}
+    assert filtered.summary["tags_dropped_as_too_common"] == {"tiktokrefugee": 12} and filtered.summary["n_tags_dropped_for_pair_budget"] == 0
     assert filtered.summary["modularity"] == pytest.approx(0.5)  # two disconnected, equal halves
     assert set(filtered.table["top_tags"].str[:1]) == {"a", "b"}  # one community per group
     glued = find_communities(ids, tags, retained, counted, {**PARAMS, "max_tag_share": 1.0}, seed=1)
@@ -94,8 +101,8 @@ def test_the_tag_graph_of_twenty_thousand_users_builds_in_seconds():
     popularity = 1 / np.arange(1, 3001)  # Zipf-like: a few popular tags, a long tail
     tags = [list(rng.choice(3000, size=3, replace=False, p=popularity / popularity.sum()).astype(str)) for _ in range(20_000)]
     started = time.perf_counter()
-    tm = tag_matrix(tags, max_tag_share=0.1, max_tag_users=300)
+    tm = tag_matrix(tags, max_tag_share=0.1, max_pairs=200_000)
     graph = tag_graph(tm.matrix, min_shared_tags=1)
     assert time.perf_counter() - started < 20
-    assert isinstance(graph, nx.Graph) and graph.number_of_edges() > 0
-    assert max(np.asarray(tm.matrix.sum(axis=0)).ravel()) <= 300
+    assert isinstance(graph, nx.Graph) and 0 < graph.number_of_edges() <= 200_000
+    assert len(tm.over_budget) > 0  # the budget, not the share, bounded this graph

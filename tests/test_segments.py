@@ -27,7 +27,7 @@ PARAMS = {
     "naming": {"engagement_ratio": 2.0, "share_margin": 0.15, "day_margin": 5},
     "dbscan": {"eps": 3.5, "min_samples": 8},
     "anomaly": {"influencer_likes_ratio": 10, "influencer_max_posts": 2, "many_posts": 5, "silent_engagement_ratio": 0.1, "n_distinctive": 3},
-    "communities": {"max_tag_share": 0.3, "max_tag_users": 2000, "min_shared_tags": 1, "resolution": 1.0, "n_top_tags": 3,
+    "communities": {"max_tag_share": 0.3, "max_pairs": 1_000_000, "min_shared_tags": 1, "resolution": 1.0, "n_top_tags": 3,
                     "top_central": 5, "plot_top": 10},
     "study_mode": True, "study_k": 3,
 }
