@@ -21,8 +21,10 @@ cores, most of the work spent on padding and on one-row matrix products.
   ``[tokens, dim]`` matrix (no work on padding; 2-D inputs also let TensorFlow fuse
   MatMul+BiasAdd+GELU into one oneDNN kernel, which the 3-D ``tensordot`` path cannot);
   only attention uses the padded ``[batch, heads, width, width]`` layout; and with ``cls``
-  pooling the last block is evaluated for the CLS row only (its keys and values still come
-  from every token), which is all the study keeps. Other architectures run the model as is;
+  pooling the last block is evaluated for the CLS row only, which is all the study keeps:
+  its attention over every token is computed without projecting each token's key and value
+  (the CLS query is moved through the key weights instead, and the attention-weighted token
+  states through the value weights; see ``cls_block``). Other architectures run the model as is;
 - rows are scattered back to input order; a tqdm bar counts batches. A text that occurs
   several times is embedded once.
 
@@ -91,8 +93,8 @@ def _has(folder: Path, *names: str) -> bool:
 def load_transformer(model: str) -> tuple[Any, Any]:
     """``(tokenizer, TF model)`` for a hub id or a local ``save_pretrained`` directory.
 
-    A hub id is looked up in the local Hugging Face cache first (no network), then on the hub.
-    Anything that keeps the model from loading becomes a one-sentence :class:`UserError` that
+    A hub id is looked up in the local Hugging Face cache first (no network), then on the hub
+    (without network, and without ``HF_HUB_OFFLINE=1``, huggingface_hub retries for ~45 s). Anything that keeps the model from loading becomes a one-sentence :class:`UserError` that
     says how to provide it.
     """
     name = str(model).strip()
@@ -120,8 +122,11 @@ def load_transformer(model: str) -> tuple[Any, Any]:
         )
     transformers = _transformers()
     source = str(path) if local else name
-    verbosity = transformers.logging.get_verbosity()
+    from huggingface_hub.utils import logging as hub_logging
+
+    verbosity, hub_verbosity = transformers.logging.get_verbosity(), hub_logging.get_verbosity()
     transformers.logging.set_verbosity_error()  # no "all layers were initialized" chatter
+    hub_logging.set_verbosity_error()  # nor a "Retrying in 8s" line per failed request when offline
     try:
         return _from_pretrained(transformers, source, local)
     except (OSError, ValueError, KeyError, ImportError, AttributeError, TypeError) as err:  # from transformers' loaders
@@ -138,6 +143,7 @@ def load_transformer(model: str) -> tuple[Any, Any]:
         ) from None
     finally:
         transformers.logging.set_verbosity(verbosity)
+        hub_logging.set_verbosity(hub_verbosity)
 
 
 def _from_pretrained(transformers: Any, source: str, local: bool) -> tuple[Any, Any]:
@@ -252,14 +258,26 @@ def _distilbert_forward(embeddings: Any, blocks: list[Any], pooling: str) -> Cal
             return feed_forward(block, sa)
 
         def cls_block(block, h):  # the block's output for each text's first token only: (batch, dim)
+            # With one query per text, keys and values need not be projected for every token:
+            # q·(x Wk + bk) = x·(Wk q) + q·bk, and Σ w (x Wv + bv) = (Σ w x) Wv + bv as Σ w = 1.
+            # Same products, summed in another order: float rounding only.
             att = block.attention
-            first = tf.gather(h, starts)
-            q = tf.reshape(att.q_lin(first), (batch, heads, 1, per_head))
-            context = tf.reshape(attend(q, split_heads(att.k_lin(h)), split_heads(att.v_lin(h))), (batch, dim))
-            sa = norm(block.sa_layer_norm, att.out_lin(context) + first)
+            first = tf.gather(h, starts)  # (batch, dim)
+            q = tf.reshape(att.q_lin(first) * scale, (batch, heads, per_head))
+            key_kernel = tf.reshape(att.k_lin.kernel, (dim, heads, per_head))
+            value_kernel = tf.reshape(att.v_lin.kernel, (dim, heads, per_head))
+            queries = tf.einsum("dhe,bhe->bhd", key_kernel, q)  # Wk q per head: (batch, heads, dim)
+            offsets = tf.einsum("bhe,he->bh", q, tf.reshape(att.k_lin.bias, (heads, per_head)))
+            tokens = tf.reshape(tf.gather(h, slots), (batch, width, dim))
+            scores = tf.einsum("bwd,bhd->bhw", tokens, queries) + offsets[:, :, None] - penalty[:, 0]
+            mixed = tf.einsum("bhw,bwd->bhd", stable_softmax(scores, axis=-1), tokens)  # (batch, heads, dim)
+            context = tf.einsum("bhd,dhe->bhe", mixed, value_kernel) + tf.reshape(att.v_lin.bias, (heads, per_head))
+            sa = norm(block.sa_layer_norm, att.out_lin(tf.reshape(context, (batch, dim))) + first)
             return feed_forward(block, sa)
 
-        h = tf.gather_nd(embeddings(input_ids=input_ids, training=False), where)
+        # embeddings of the real tokens only: word + position (its column in the padded batch), LayerNorm
+        packed = embeddings(input_ids=tf.gather_nd(input_ids, where)[None], position_ids=where[:, 1][None], training=False)
+        h = tf.reshape(packed, (-1, dim))
         if pooling == "cls":
             for block in blocks[:-1]:
                 h = full_block(block, h)
@@ -312,7 +330,8 @@ class TransformerEncoder:
             raise UserError(f"embed.max_length={self.max_length} exceeds the {positions} positions of {self.model}; lower it.")
         import tensorflow as tf
 
-        parts = _distilbert_blocks(model)
+        # the packed forward needs a first token in every text; DistilBERT's tokenizer always adds [CLS] and [SEP]
+        parts = _distilbert_blocks(model) if len(tokenizer("")["input_ids"]) > 0 else None
         body = _distilbert_forward(*parts, self.pooling) if parts is not None else _generic_forward(model, self.pooling)
         signature = [tf.TensorSpec([None, None], tf.int32, name="input_ids"), tf.TensorSpec([None, None], tf.int32, name="attention_mask")]
         self._tokenizer, self._model = tokenizer, model
@@ -354,7 +373,7 @@ class TransformerEncoder:
         if not texts:
             return np.zeros((0, dim), np.float32)
         first: dict[str, int] = {}  # a text's vector never depends on the others: embed each distinct text once
-        where = np.fromiter((first.setdefault(t, len(first)) for t in texts), dtype=np.int64, count=len(texts))
+        slot = np.fromiter((first.setdefault(t, len(first)) for t in texts), dtype=np.int64, count=len(texts))
         flat, starts, lengths = self._tokenize(list(first))
         pad_id = self._tokenizer.pad_token_id or 0
         order = np.argsort(lengths, kind="stable")
@@ -364,7 +383,7 @@ class TransformerEncoder:
             rows = order[begin : begin + self.batch_size]
             input_ids, mask = _padded(flat, starts[rows], lengths[rows], _pad_width(int(lengths[rows].max()), self.max_length), pad_id)
             out[rows] = self._forward(input_ids, mask).numpy()
-        return out if len(first) == len(texts) else out[where]
+        return out if len(first) == len(texts) else out[slot]
 
 
 def _padded(flat: np.ndarray, starts: np.ndarray, lengths: np.ndarray, width: int, pad_id: int) -> tuple[np.ndarray, np.ndarray]:
