@@ -37,13 +37,14 @@ class Window:
         return (times >= self.start) & (times < self.end + pd.Timedelta(days=1))
 
 
-def clean_posts(raw: pd.DataFrame, window: Window, key: str) -> tuple[pd.DataFrame, dict]:
+def clean_posts(raw: pd.DataFrame, window: Window, key: str, source: str = "the raw file") -> tuple[pd.DataFrame, dict]:
     """Parse, window, de-duplicate and pseudonymize raw posts.
 
     ``raw``: string columns as returned by :func:`rednote.schema.read_raw`. Returns the posts
     (columns :data:`POST_COLUMNS`, sorted by time then post id) and a data-quality dict: rows in,
     rows kept, duplicates, unparseable values per count column, unparseable times, posts outside
-    the window, posts without a user id.
+    the window, posts without a user id. Raises UserError (naming ``source``) when rows exist but
+    none has a user id or none a readable time: such a file cannot be a crawl export.
     """
     quality: dict = {"rows_in": int(len(raw))}
     raw = raw.reset_index(drop=True)
@@ -59,6 +60,7 @@ def clean_posts(raw: pd.DataFrame, window: Window, key: str) -> tuple[pd.DataFra
 
     user = raw["user_id"].astype("string").fillna("").str.strip()
     quality["missing_user_id"] = int((user == "").sum())
+    _require_some(raw, posts["created_at"].notna(), user != "", source)
     raw_post_id = raw["post_id"].astype("string").fillna("").str.strip()
     raw_text = raw["title"].astype("string").fillna("").str.strip() + "\n" + raw["content"].astype("string").fillna("").str.strip()
     # A post's identity: its id where the export has one, else who posted what when.
@@ -81,3 +83,21 @@ def clean_posts(raw: pd.DataFrame, window: Window, key: str) -> tuple[pd.DataFra
     quality["rows_kept"] = int(len(posts))
     quality["users"] = int(posts["user_id"].nunique())
     return posts, quality
+
+
+def _require_some(raw: pd.DataFrame, dated: pd.Series, identified: pd.Series, source: str) -> None:
+    """Stop when ``raw`` has rows but no readable ``create_time`` or no ``user_id`` at all (a wrong column, not bad rows)."""
+    if raw.empty:
+        return
+    if not identified.any():
+        raise UserError(
+            f"none of the {len(raw)} rows of {source} has a user_id (the column is empty); "
+            "re-export the crawl with each post's user id in that column."
+        )
+    if not dated.any():
+        printed = [str(t) for t in pd.unique(raw["create_time"].astype("string").fillna("").str.strip()) if t]
+        examples = "such as " + ", ".join(map(repr, printed[:3])) if printed else "all are empty"
+        raise UserError(
+            f"none of the {len(raw)} create_time values of {source} is a readable time ({examples}); "
+            "re-export the crawl with absolute times such as 1/14/2025 12:08 (rednote/parsing.py lists the forms read)."
+        )

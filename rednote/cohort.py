@@ -8,6 +8,7 @@ only: the target window decides the label and nothing else.
 from __future__ import annotations
 
 import logging
+import math
 
 import numpy as np
 import pandas as pd
@@ -80,11 +81,26 @@ def build_users(posts: pd.DataFrame, observe: Window, target: Window) -> pd.Data
     return users[["user_id", *BEHAVIOUR_FEATURES, "text", "tags", "retained"]]
 
 
+def _sizes(n: int, val_share: float, test_share: float) -> tuple[int, int, int]:
+    """(train, val, test) sizes of ``n`` users as scikit-learn's ``train_test_split`` cuts them (test parts rounded up)."""
+    n_test = math.ceil(test_share * n)
+    n_val = math.ceil(val_share / (1 - test_share) * (n - n_test))
+    return n - n_test - n_val, n_val, n_test
+
+
+def _stratifiable(labels: np.ndarray, n_first: int, n_second: int, least: int) -> bool:
+    """Whether a stratified cut of ``labels`` into parts of ``n_first`` and ``n_second`` works: two or more
+    classes, each with ``least`` or more users, and each part big enough to hold one user per class."""
+    counts = np.unique(labels, return_counts=True)[1]
+    return len(counts) > 1 and counts.min() >= least and min(n_first, n_second) >= len(counts)
+
+
 def assign_split(labels: pd.Series, val_share: float, test_share: float, seed: int) -> pd.Series:
     """A seeded train/val/test assignment, stratified by ``labels`` where every class has ≥ 3 users.
 
-    Returns a string Series with the same index. With too few users of a class to stratify, the
-    split is random (a warning says so); later stages decide whether that is enough to train on.
+    Returns a string Series with the same index. With too few users of a class to stratify (or
+    a cohort too small for every part to hold each class), a cut is random (a warning says so);
+    later stages decide whether that is enough to train on.
     """
     if not (0 < val_share < 1 and 0 < test_share < 1 and val_share + test_share < 1):
         raise UserError(
@@ -92,14 +108,21 @@ def assign_split(labels: pd.Series, val_share: float, test_share: float, seed: i
             "and sum to less than 1; fix them in params.yaml."
         )
     n = len(labels)
-    if n < 3:
-        raise UserError(f"the cohort has {n} user(s), too few for a train/validation/test split; widen label.observe or use a larger crawl.")
+    n_train, n_val, n_test = _sizes(n, val_share, test_share)
+    if min(n_train, n_val, n_test) < 1:
+        raise UserError(
+            f"the cohort has {n} user(s), too few for a train/validation/test split with split.val_share={val_share} "
+            f"and split.test_share={test_share}; widen label.observe or use a larger crawl."
+        )
     index = np.arange(n)
-    stratify = labels.to_numpy() if labels.value_counts().min() >= 3 and labels.nunique() > 1 else None
+    values = labels.to_numpy()
+    stratify = values if _stratifiable(values, n - n_test, n_test, 3) else None
     if stratify is None:
         log.warning("split: a class has fewer than 3 users, so the split is not stratified")
     rest, test = train_test_split(index, test_size=test_share, random_state=seed, stratify=stratify)
-    rest_stratify = None if stratify is None else stratify[rest]
+    rest_stratify = values[rest] if stratify is not None and _stratifiable(values[rest], n_train, n_val, 2) else None
+    if stratify is not None and rest_stratify is None:
+        log.warning("split: too few users to stratify train against validation, so that cut is random")
     train, val = train_test_split(
         rest, test_size=val_share / (1 - test_share), random_state=seed, stratify=rest_stratify
     )

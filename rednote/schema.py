@@ -48,6 +48,10 @@ class RawRead:
     encoding: str
     rows_read: int
     malformed_rows: int
+    #: Physical lines those rows span: an unclosed quote swallows many lines into one row.
+    malformed_lines: int = 0
+    #: Line number (1-based, in the file) where the first malformed row starts, or None.
+    first_malformed_line: int | None = None
 
 
 def normalise_columns(frame: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -58,13 +62,21 @@ def normalise_columns(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     renamed = {c: str(c).strip().strip("\ufeff").lower() for c in frame.columns}
     frame = frame.rename(columns=renamed)
     frame = frame.rename(columns={c: ALIASES[c] for c in frame.columns if c in ALIASES and ALIASES[c] not in frame.columns})
+    twice = sorted({c for c in frame.columns[frame.columns.duplicated()] if c in (*REQUIRED, *OPTIONAL)})
+    if twice:
+        raise UserError(
+            f"{source} has the column(s) {', '.join(twice)} more than once (after ignoring case, spaces and aliases); "
+            "keep one of each in the header."
+        )
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
         found = ", ".join(map(str, frame.columns[:20])) or "none"
-        raise UserError(
-            f"{source} lacks the required column(s) {', '.join(missing)} (found: {found}); "
-            f"a crawl export needs {', '.join(REQUIRED)} (aliases such as post_type/post_image are accepted)."
+        only = str(frame.columns[0]) if len(frame.columns) == 1 else ""
+        separator = "semicolons" if ";" in only else "tabs" if "\t" in only else None
+        hint = f"it looks separated by {separator}, not commas: re-export it as comma-separated CSV" if separator else (
+            f"a crawl export needs {', '.join(REQUIRED)} (aliases such as post_type/post_image are accepted)"
         )
+        raise UserError(f"{source} lacks the required column(s) {', '.join(missing)} (found: {found}); {hint}.")
     for column in OPTIONAL:
         if column not in frame.columns:
             frame[column] = ""
@@ -72,19 +84,31 @@ def normalise_columns(frame: pd.DataFrame, source: str) -> pd.DataFrame:
 
 
 def _decode(raw: bytes, source: str) -> tuple[str, str]:
-    for encoding in ENCODINGS:
-        try:
-            return raw.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise UserError(f"{source} is neither UTF-8 nor GBK/GB18030 text; re-save it as UTF-8 CSV.")
+    """The text of ``raw`` and the first of :data:`ENCODINGS` that decodes it; NUL bytes (UTF-16, binary) decode as neither."""
+    nul = raw.find(b"\x00")
+    if nul < 0:
+        for encoding in ENCODINGS:
+            try:
+                return raw.decode(encoding), encoding
+            except UnicodeDecodeError:
+                continue
+    try:
+        raw.decode("utf-8")
+        where = nul
+    except UnicodeDecodeError as err:
+        where = err.start if nul < 0 else min(err.start, nul)
+    line = raw.count(b"\n", 0, where) + 1
+    raise UserError(
+        f"{source} is neither UTF-8 nor GBK/GB18030 text (the first byte that is neither is on line {line}; "
+        "UTF-16, a spreadsheet or a compressed file look like this); re-save it as UTF-8 CSV."
+    )
 
 
 def read_raw(path: str | Path, max_malformed_share: float) -> tuple[pd.DataFrame, RawRead]:
     """Read a raw crawl CSV as strings (empty cells as ""), whatever its encoding.
 
-    Rows with the wrong number of fields are skipped and counted; if they are more than
-    ``max_malformed_share`` of all rows the read stops with a UserError. The file is never written.
+    Rows with the wrong number of fields are skipped and counted; if the lines they span are more
+    than ``max_malformed_share`` of all data lines the read stops with a UserError. The file is never written.
     """
     path = Path(path)
     source = str(path)
@@ -93,22 +117,35 @@ def read_raw(path: str | Path, max_malformed_share: float) -> tuple[pd.DataFrame
     text, encoding = _decode(path.read_bytes(), source)
     if not text.strip():
         raise UserError(f"{source} is empty; it should be a CSV export with a header row and posts.")
+    records, spans, done = [], [], 0  # each record with the file lines it spans (first, last)
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:  # the csv module, not pandas: pandas silently reads extra fields as an index or drops them
-        records = [r for r in csv.reader(io.StringIO(text, newline="")) if any(field.strip() for field in r)]
+        for record in reader:
+            if any(field.strip() for field in record):
+                records.append(record)
+                spans.append((done + 1, reader.line_num))
+            done = reader.line_num
     except csv.Error as err:
-        raise UserError(f"{source} is not readable as CSV ({err}); re-export it as UTF-8 CSV.") from None
+        raise UserError(f"{source} is not readable as CSV ({err}, line {reader.line_num}); re-export it as UTF-8 CSV.") from None
     if not records:
         raise UserError(f"{source} is empty; it should be a CSV export with a header row and posts.")
     header, body = records[0], records[1:]
     rows = [r for r in body if len(r) == len(header)]
+    bad_spans = [span for r, span in zip(body, spans[1:]) if len(r) != len(header)]
     malformed = len(body) - len(rows)
     frame = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
     frame = normalise_columns(frame, source)
     total = len(body)
-    if total and malformed / total > max_malformed_share:
+    # The share counts lines, not rows: an unclosed quote turns the rest of the file into one long row.
+    lines = sum(last - first + 1 for first, last in spans[1:])
+    bad_lines = sum(last - first + 1 for first, last in bad_spans)
+    first_bad = bad_spans[0][0] if bad_spans else None
+    if lines and bad_lines / lines > max_malformed_share:
         raise UserError(
-            f"{source} has {malformed} malformed rows of {total} ({malformed / total:.1%}, more than "
-            f"clean.max_malformed_share={max_malformed_share}) whose field count differs from the header's, "
-            "often from an unclosed quote or another delimiter; fix the file or raise that param."
+            f"{source} has {malformed} malformed row(s) (field count unlike the header's), the first at line {first_bad}, "
+            f"spanning {bad_lines} of its {lines} data lines ({bad_lines / lines:.1%}, more than clean.max_malformed_share="
+            f"{max_malformed_share}), often from an unclosed quote or another delimiter; fix the file or raise that param."
         )
-    return frame, RawRead(encoding=encoding, rows_read=total, malformed_rows=malformed)
+    return frame, RawRead(
+        encoding=encoding, rows_read=total, malformed_rows=malformed, malformed_lines=bad_lines, first_malformed_line=first_bad
+    )

@@ -19,8 +19,14 @@ def main() -> None:
     data, p = section(params, "data"), section(params, "clean")
     raw, read = read_raw(data["raw"], float(p["max_malformed_share"]))
     log.info("read %d rows (%s, %d malformed skipped) from %s", len(raw), read.encoding, read.malformed_rows, data["raw"])
-    posts, quality = clean_posts(raw, Window.of(p["window_start"], p["window_end"]), str(p["pseudonym_key"]))
-    quality.update(rows_read=read.rows_read, malformed_rows=read.malformed_rows, encoding=read.encoding)
+    if read.malformed_rows:
+        log.warning("%s: %d malformed row(s) over %d line(s) skipped, the first at line %d",
+                    data["raw"], read.malformed_rows, read.malformed_lines, read.first_malformed_line)
+    posts, quality = clean_posts(raw, Window.of(p["window_start"], p["window_end"]), str(p["pseudonym_key"]), str(data["raw"]))
+    quality.update(
+        rows_read=read.rows_read, malformed_rows=read.malformed_rows, malformed_lines=read.malformed_lines,
+        first_malformed_line=read.first_malformed_line, encoding=read.encoding,
+    )
     write_table(posts, data["posts"])
     write_json(quality, "metrics/data_quality.json")
     log.info("wrote %d posts by %d users to %s", len(posts), quality["users"], data["posts"])

@@ -23,8 +23,16 @@ def main() -> None:
     observe = Window.of(p["observe_start"], p["observe_end"])
     users = build_users(posts, observe, Window.of(p["target_start"], p["target_end"]))
     if users.empty:
+        window = f"the observation window {p['observe_start']}..{p['observe_end']}"
+        if posts.empty:
+            raise UserError(
+                f"{data['posts']} has no posts, so none falls in {window}: clean kept no raw row "
+                "(metrics/data_quality.json counts those outside clean.window_*, duplicated or without user_id); "
+                "check data.raw and clean.window_* against the crawl's dates."
+            )
+        span = f"{posts['created_at'].min():%Y-%m-%d}..{posts['created_at'].max():%Y-%m-%d}"
         raise UserError(
-            f"no post in {data['posts']} falls in the observation window {p['observe_start']}..{p['observe_end']}; "
+            f"no post in {data['posts']} falls in {window} (its {len(posts)} posts run {span}); "
             "check label.observe_* and clean.window_* against the crawl's dates."
         )
     users["tokens"] = tokenize_all(users["text"], frozenset(map(str, p["extra_stop_words"])))

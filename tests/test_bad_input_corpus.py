@@ -75,7 +75,7 @@ CASES = {
     "single_post_two_users_zero_posts": (csv_text(rows(2)).encode(), "label", "too few"),
     "zero_retained": (csv_text(rows(60, retained=0)).encode(), "train", "retained"),
     "one_retained": (csv_text(rows(60, retained=1)).encode(), "train", "retained"),
-    "empty_user_ids": (csv_text(rows(20, user_id="")).encode(), "label", "observation window"),
+    "empty_user_ids": (csv_text(rows(20, user_id="")).encode(), "clean", "user_id"),
     "duplicates_only": (csv_text(pd.concat([rows(1)] * 10)).encode(), "label", "too few"),
     "semicolon_separated": (csv_text(MANY, sep=";").encode(), "clean", "user_id"),
     "tab_separated": (csv_text(MANY, sep="\t").encode(), "clean", "user_id"),
