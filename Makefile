@@ -1,17 +1,32 @@
-# Shortcuts; each target is one documented command.
+# Shortcuts; each target is one documented command. `make help` lists them.
 REF ?= main
 
-.PHONY: repro test test-quick report
+.PHONY: help repro test test-quick lint format typecheck check report
 
-repro:
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+
+repro:  ## run the pipeline (dvc repro)
 	dvc repro
 
-test:
+test:  ## every test, as CI runs them
 	python -m pytest
 
-test-quick:
+test-quick:  ## the tests without the slow end-to-end DVC runs
 	python -m pytest -m "not slow"
 
-# Markdown report of metric, param and plot changes against $(REF): reports/pr/report.md
-report:
+lint:  ## ruff lint and format check (changes nothing)
+	ruff check .
+	ruff format --check .
+
+format:  ## let ruff fix what it can and format the code
+	ruff check --fix .
+	ruff format .
+
+typecheck:  ## mypy on the package
+	mypy
+
+check: lint typecheck test  ## what CI runs
+
+report:  ## Markdown report of metric, param and plot changes against $(REF): reports/pr/report.md
 	python -m rednote.report --ref $(REF) --out reports/pr

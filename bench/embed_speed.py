@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -47,18 +46,87 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 SAMPLE = ROOT / "data" / "sample" / "tt_refugee_sample.csv"
 
-EN = (
-    "hello from ohio i am a tiktok refugee love chinese food cat tax please teach me how to say thank you "
-    "this app is so friendly we came because the ban my first post here learning mandarin is hard but the "
-    "community is kind music dance cooking videos every week will i stay after february maybe it is fun "
-    "my dog garden travel new york california texas welcome friends beautiful today weather park walk"
-).split()
+EN = [
+    "hello",
+    "from",
+    "ohio",
+    "i",
+    "am",
+    "a",
+    "tiktok",
+    "refugee",
+    "love",
+    "chinese",
+    "food",
+    "cat",
+    "tax",
+    "please",
+    "teach",
+    "me",
+    "how",
+    "to",
+    "say",
+    "thank",
+    "you",
+    "this",
+    "app",
+    "is",
+    "so",
+    "friendly",
+    "we",
+    "came",
+    "because",
+    "the",
+    "ban",
+    "my",
+    "first",
+    "post",
+    "here",
+    "learning",
+    "mandarin",
+    "is",
+    "hard",
+    "but",
+    "the",
+    "community",
+    "is",
+    "kind",
+    "music",
+    "dance",
+    "cooking",
+    "videos",
+    "every",
+    "week",
+    "will",
+    "i",
+    "stay",
+    "after",
+    "february",
+    "maybe",
+    "it",
+    "is",
+    "fun",
+    "my",
+    "dog",
+    "garden",
+    "travel",
+    "new",
+    "york",
+    "california",
+    "texas",
+    "welcome",
+    "friends",
+    "beautiful",
+    "today",
+    "weather",
+    "park",
+    "walk",
+]
 ZH = "大家好我是从来的难民美国网友太好笑了主动交猫税今天学一句中文你很高兴认识谢们欢迎小红书真玩封禁以后多人到这里有美食和旅行分享在纽约的叫白朋友加州天气公园散步二月还会继续发帖吗也许音乐舞蹈做饭视频每周更新份用户"
 
 
@@ -91,8 +159,13 @@ def build_model(texts: list[str], layers: int, folder: Path, seed: int) -> None:
     from transformers import DistilBertConfig, DistilBertTokenizerFast, TFDistilBertModel
 
     wordpiece = BertWordPieceTokenizer(lowercase=False, strip_accents=False)  # cased, as the multilingual model
-    wordpiece.train_from_iterator(texts, vocab_size=30000, min_frequency=1, show_progress=False,
-                                  special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"])
+    wordpiece.train_from_iterator(
+        texts,
+        vocab_size=30000,
+        min_frequency=1,
+        show_progress=False,
+        special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"],
+    )
     wordpiece.save_model(str(folder))
     tokenizer = DistilBertTokenizerFast(vocab_file=str(folder / "vocab.txt"), do_lower_case=False)
     tf.keras.utils.set_random_seed(seed)
@@ -133,7 +206,9 @@ def main() -> None:
     parser.add_argument("--layers", type=int, default=6, help="transformer layers (the real model has 6)")
     parser.add_argument("--threads", type=int, default=2, help="TensorFlow intra- and inter-op threads")
     parser.add_argument("--batch-size", type=int, default=32, help="texts per batch for the fast way")
-    parser.add_argument("--repeats", type=int, default=3, help="timed passes of the fast way (median counts), at least 2")
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="timed passes of the fast way (median counts), at least 2"
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
@@ -149,24 +224,34 @@ def main() -> None:
     else:
         texts = synthetic_user_texts(args.n, args.seed)
         print(f"texts: {len(texts)} synthetic bilingual users ({SAMPLE.relative_to(ROOT)} not found)")
-    print(f"machine: {os.cpu_count()} cores, TensorFlow {tf.__version__}, threads intra={args.threads} inter={args.threads}, "
-          f"load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"machine: {os.cpu_count()} cores, TensorFlow {tf.__version__}, threads intra={args.threads} inter={args.threads}, "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
 
     peak_before = matmul_peak()
     with tempfile.TemporaryDirectory(prefix="embed-speed-") as tmp:
         folder = Path(tmp)
         started = time.perf_counter()
         build_model(texts, args.layers, folder, args.seed)
-        encoder = TransformerEncoder(str(folder), pooling="cls", max_length=128, batch_size=args.batch_size, progress=False)
+        encoder = TransformerEncoder(
+            str(folder), pooling="cls", max_length=128, batch_size=args.batch_size, progress=False
+        )
         tokenizer, model = encoder.tokenizer, encoder.tf_model
         d, f = int(model.config.dim), int(model.config.hidden_dim)
-        print(f"model: DistilBERT {args.layers} layers, dim {d}, {model.config.n_heads} heads, FFN {f}, vocab {len(tokenizer)} "
-              f"(random weights), built and loaded in {time.perf_counter() - started:.1f} s")
+        print(
+            f"model: DistilBERT {args.layers} layers, dim {d}, {model.config.n_heads} heads, FFN {f}, vocab {len(tokenizer)} "
+            f"(random weights), built and loaded in {time.perf_counter() - started:.1f} s"
+        )
 
-        lengths = np.array([len(ids) for ids in tokenizer(texts, truncation=True, max_length=128)["input_ids"]], dtype=np.float64)
+        lengths = np.array(
+            [len(ids) for ids in tokenizer(texts, truncation=True, max_length=128)["input_ids"]], dtype=np.float64
+        )
         full = np.array([len(ids) for ids in tokenizer(texts, truncation=False)["input_ids"]])
-        print(f"tokens per text: mean {lengths.mean():.1f} (median {np.median(lengths):.0f}, max 128; "
-              f"{(full > 128).mean():.0%} of texts cut at 128, mean {full.mean():.1f} before cutting)")
+        print(
+            f"tokens per text: mean {lengths.mean():.1f} (median {np.median(lengths):.0f}, max 128; "
+            f"{(full > 128).mean():.0%} of texts cut at 128, mean {full.mean():.1f} before cutting)"
+        )
 
         embed_study_way(texts[:2], tokenizer, model)  # warm-up: eager graph of one 128-token row
         started = time.perf_counter()
@@ -193,7 +278,11 @@ def main() -> None:
     peak = max(peak_before, matmul_peak())
     layers = args.layers
     study_flops = len(texts) * layers * float(layer_flops(np.array(128.0), d, f))
-    fast_flops = float(((layers - 1) * layer_flops(lengths, d, f) + cls_last_layer_flops(lengths, d, f, int(model.config.n_heads))).sum())
+    fast_flops = float(
+        (
+            (layers - 1) * layer_flops(lengths, d, f) + cls_last_layer_flops(lengths, d, f, int(model.config.n_heads))
+        ).sum()
+    )
     whole_flops = float((layers * layer_flops(lengths, d, f)).sum())  # a full forward over the real tokens
     study_rate, fast_rate = len(texts) / study_s, len(texts) / fast_s
     maxdiff = float(np.abs(fast - study).max())
@@ -201,16 +290,22 @@ def main() -> None:
     ratio = fast_rate / study_rate
     peak_frac = fast_flops / fast_s / 1e9 / peak
 
-    print(f"study way (one text at a time, padded to 128): {study_rate:.2f} texts/s ({study_s:.1f} s wall, {study_cpu:.1f} s CPU), "
-          f"{study_flops / study_s / 1e9:.0f} GFLOP/s = {study_flops / study_s / 1e9 / peak:.0%} of peak")
-    print(f"fast way (TransformerEncoder, batch {args.batch_size}): {fast_rate:.2f} texts/s (median of "
-          f"{', '.join(f'{w:.2f}' for w, _ in runs)} s wall; {fast_cpu:.1f} s CPU)")
+    print(
+        f"study way (one text at a time, padded to 128): {study_rate:.2f} texts/s ({study_s:.1f} s wall, {study_cpu:.1f} s CPU), "
+        f"{study_flops / study_s / 1e9:.0f} GFLOP/s = {study_flops / study_s / 1e9 / peak:.0%} of peak"
+    )
+    print(
+        f"fast way (TransformerEncoder, batch {args.batch_size}): {fast_rate:.2f} texts/s (median of "
+        f"{', '.join(f'{w:.2f}' for w, _ in runs)} s wall; {fast_cpu:.1f} s CPU)"
+    )
     print(f"ratio: {ratio:.2f}x texts/s ({study_cpu / fast_cpu:.2f}x in CPU time)")
     print(f"max abs difference: {maxdiff:.2e} (vectors differ from their mean by {spread:.3f} on average)")
     print(f"float32 matmul peak here: {peak:.0f} GFLOP/s (tf.linalg.matmul 3072x3072, best of 5 before and 5 after)")
-    print(f"fast way achieved: {fast_flops / fast_s / 1e9:.0f} GFLOP/s of work done ({fast_flops / 1e12:.2f} TFLOP) = "
-          f"{peak_frac:.0%} of peak; counting a full forward over the real tokens ({whole_flops / 1e12:.2f} TFLOP): "
-          f"{whole_flops / fast_s / 1e9:.0f} GFLOP/s")
+    print(
+        f"fast way achieved: {fast_flops / fast_s / 1e9:.0f} GFLOP/s of work done ({fast_flops / 1e12:.2f} TFLOP) = "
+        f"{peak_frac:.0%} of peak; counting a full forward over the real tokens ({whole_flops / 1e12:.2f} TFLOP): "
+        f"{whole_flops / fast_s / 1e9:.0f} GFLOP/s"
+    )
     ceiling = (len(texts) / (fast_flops / (peak * 1e9))) / study_rate
     print(f"ceiling: at 100% of peak the fast way's work would allow ratio {ceiling:.1f}x on these texts")
     print(f"load average now {os.getloadavg()[0]:.2f} (other processes on the machine make both timings noisy)")

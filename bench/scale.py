@@ -36,7 +36,9 @@ def run_stage(repo: Path, stage: str) -> tuple[float, float]:
     """Run ``python stages/<stage>.py`` in ``repo``; return (seconds, peak RSS in MB)."""
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, f"stages/{stage}.py"], cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, f"stages/{stage}.py"], cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
     stderr = proc.stderr.read().decode(errors="replace")
@@ -53,7 +55,12 @@ def prepare(workdir: Path, posts: int, encoder: str) -> Path:
         source = ROOT / item
         (shutil.copytree if source.is_dir() else shutil.copy)(source, repo / item)
     raw = repo / "crawl.csv"
-    subprocess.run([sys.executable, "-m", "rednote.sample", "--posts", str(posts), "--seed", "7", "--out", str(raw)], cwd=repo, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "rednote.sample", "--posts", str(posts), "--seed", "7", "--out", str(raw)],
+        cwd=repo,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     params = yaml.safe_load((repo / "params.yaml").read_text(encoding="utf-8"))
     params["data"]["raw"] = str(raw)
     params["embed"]["encoder"] = encoder
@@ -67,7 +74,9 @@ def main() -> None:
     parser.add_argument("--encoder", default="tfidf", choices=["tfidf", "use"])
     args = parser.parse_args()
     stages = [s for s in STAGES if (ROOT / "stages" / f"{s}.py").exists()]
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; encoder={args.encoder}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; encoder={args.encoder}"
+    )
     results: dict[int, dict[str, tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="rednote-scale-") as tmp:
         for posts in args.sizes:
@@ -78,7 +87,9 @@ def main() -> None:
     print(header)
     print(f"{'':<10}" + "".join(f"{'seconds':>14}{'peak MB':>12}" for _ in args.sizes))
     for stage in stages:
-        print(f"{stage:<10}" + "".join(f"{results[n][stage][0]:>14.1f}{results[n][stage][1]:>12.0f}" for n in args.sizes))
+        print(
+            f"{stage:<10}" + "".join(f"{results[n][stage][0]:>14.1f}{results[n][stage][1]:>12.0f}" for n in args.sizes)
+        )
     totals = {n: sum(t for t, _ in results[n].values()) for n in args.sizes}
     peaks = {n: max(m for _, m in results[n].values()) for n in args.sizes}
     print(f"{'total':<10}" + "".join(f"{totals[n]:>14.1f}{peaks[n]:>12.0f}" for n in args.sizes))

@@ -26,7 +26,7 @@ class Window:
     end: pd.Timestamp
 
     @classmethod
-    def of(cls, start: str, end: str) -> "Window":
+    def of(cls, start: str, end: str) -> Window:
         window = cls(pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize())
         if window.end < window.start:
             raise UserError(f"a window in params.yaml ends ({end}) before it starts ({start}); swap or fix the dates.")
@@ -62,9 +62,15 @@ def clean_posts(raw: pd.DataFrame, window: Window, key: str, source: str = "the 
     quality["missing_user_id"] = int((user == "").sum())
     _require_some(raw, posts["created_at"].notna(), user != "", source)
     raw_post_id = raw["post_id"].astype("string").fillna("").str.strip()
-    raw_text = raw["title"].astype("string").fillna("").str.strip() + "\n" + raw["content"].astype("string").fillna("").str.strip()
+    raw_text = (
+        raw["title"].astype("string").fillna("").str.strip()
+        + "\n"
+        + raw["content"].astype("string").fillna("").str.strip()
+    )
     # A post's identity: its id where the export has one, else who posted what when.
-    identity = raw_post_id.where(raw_post_id != "", user + "\x1f" + raw["create_time"].astype("string").fillna("") + "\x1f" + raw_text)
+    identity = raw_post_id.where(
+        raw_post_id != "", user + "\x1f" + raw["create_time"].astype("string").fillna("") + "\x1f" + raw_text
+    )
     duplicate = identity.duplicated(keep="first")
     quality["duplicates"] = int(duplicate.sum())
 

@@ -34,7 +34,12 @@ BEHAVIOUR_FEATURES = (
     "video_share",
 )
 #: Heavy-tailed, non-negative features that models see as log1p.
-SKEWED_FEATURES = (*(f"{c}_sum" for c in COUNT_FEATURES), *(f"{c}_mean" for c in COUNT_FEATURES), "n_posts", "active_days")
+SKEWED_FEATURES = (
+    *(f"{c}_sum" for c in COUNT_FEATURES),
+    *(f"{c}_mean" for c in COUNT_FEATURES),
+    "n_posts",
+    "active_days",
+)
 SPLITS = ("train", "val", "test")
 
 

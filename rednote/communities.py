@@ -12,8 +12,8 @@ single user add no edge and are left out too.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import networkx as nx
 import numpy as np
@@ -61,7 +61,9 @@ def tag_matrix(tags: Sequence[Sequence[str]], max_tag_share: float, max_pairs: i
             rows.append(i)
             cols.append(j)
     data = np.ones(len(rows), dtype=np.int32)
-    matrix = sp.csr_matrix((data, (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64))), shape=(n, len(kept)))
+    matrix = sp.csr_matrix(
+        (data, (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64))), shape=(n, len(kept))
+    )
     return TagMatrix(matrix, kept, too_common, over_budget)
 
 
@@ -90,8 +92,8 @@ def louvain(graph: nx.Graph, resolution: float, seed: int) -> list[list[int]]:
 
 def retention(retained: np.ndarray, counted: np.ndarray, members: Sequence[int]) -> dict:
     """Retention among ``members`` whose labels count (``counted`` bool (n,)): ``retention_n``, ``retained``, ``retention_rate`` (None if no one counts)."""
-    members = np.asarray(members, dtype=np.int64)
-    labels = retained[members][counted[members]]
+    rows = np.asarray(members, dtype=np.int64)
+    labels = retained[rows][counted[rows]]
     return {
         "retention_n": int(len(labels)),
         "retained": int(labels.sum()),
@@ -119,7 +121,14 @@ TABLE_COLUMNS = ["community", "size", "top_tags", "retention_n", "retained", "re
 CENTRAL_COLUMNS = ["rank", "user_id", "pagerank", "community", "degree"]
 
 
-def find_communities(user_ids: Sequence[str], tags: Sequence[Sequence[str]], retained: np.ndarray, counted: np.ndarray, p: dict, seed: int) -> Communities:
+def find_communities(
+    user_ids: Sequence[str],
+    tags: Sequence[Sequence[str]],
+    retained: np.ndarray,
+    counted: np.ndarray,
+    p: dict,
+    seed: int,
+) -> Communities:
     """Build the shared-hashtag graph, find Louvain communities, describe them, rank users by PageRank.
 
     ``user_ids``/``tags``/``retained`` (0/1) per user; ``counted``: bool (n,), whose labels enter
@@ -144,10 +153,14 @@ def find_communities(user_ids: Sequence[str], tags: Sequence[Sequence[str]], ret
         "edges": graph.number_of_edges(),
     }
     if graph.number_of_edges() == 0:
-        summary.update(count=0, modularity=None, reason=(
-            f"no two users share a hashtag kept after dropping tags on more than {p['max_tag_share']} of users "
-            f"and the most used ones beyond segment.communities.max_pairs={p['max_pairs']}; raise those if the crawl has few distinct tags"
-        ))
+        summary.update(
+            count=0,
+            modularity=None,
+            reason=(
+                f"no two users share a hashtag kept after dropping tags on more than {p['max_tag_share']} of users "
+                f"and the most used ones beyond segment.communities.max_pairs={p['max_pairs']}; raise those if the crawl has few distinct tags"
+            ),
+        )
         return Communities(summary, pd.DataFrame(columns=TABLE_COLUMNS), pd.DataFrame(columns=CENTRAL_COLUMNS))
     resolution = float(p["resolution"])
     groups = louvain(graph, resolution, seed)
@@ -156,14 +169,28 @@ def find_communities(user_ids: Sequence[str], tags: Sequence[Sequence[str]], ret
     rows = []
     for c, group in enumerate(groups):
         tags_here = top_tags(tm, group, n_tags)
-        rows.append({"community": c, "size": len(group), "top_tags": "; ".join(f"{t} ({m})" for t, m in tags_here),
-                     **retention(retained, counted, group)})
+        rows.append(
+            {
+                "community": c,
+                "size": len(group),
+                "top_tags": "; ".join(f"{t} ({m})" for t, m in tags_here),
+                **retention(retained, counted, group),
+            }
+        )
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     rank = nx.pagerank(graph, weight="weight")
     top = sorted(rank, key=lambda node: (-rank[node], node))[: int(p["top_central"])]
     central = pd.DataFrame(
-        [{"rank": i + 1, "user_id": user_ids[node], "pagerank": rank[node], "community": membership[node], "degree": graph.degree[node]}
-         for i, node in enumerate(top)],
+        [
+            {
+                "rank": i + 1,
+                "user_id": user_ids[node],
+                "pagerank": rank[node],
+                "community": membership[node],
+                "degree": graph.degree[node],
+            }
+            for i, node in enumerate(top)
+        ],
         columns=CENTRAL_COLUMNS,
     )
     summary.update(
@@ -172,8 +199,10 @@ def find_communities(user_ids: Sequence[str], tags: Sequence[Sequence[str]], ret
         resolution=resolution,
         sizes_top=[len(g) for g in groups[: int(p["plot_top"])]],
         central_users="PageRank on the shared-hashtag graph: users whose tags tie them to many others (not follower reach)",
-        top={str(r["community"]): {"size": r["size"], "top_tags": r["top_tags"], "retention_rate": r["retention_rate"]}
-             for r in rows[: int(p["plot_top"])]},
+        top={
+            str(r["community"]): {"size": r["size"], "top_tags": r["top_tags"], "retention_rate": r["retention_rate"]}
+            for r in rows[: int(p["plot_top"])]
+        },
     )
     return Communities(summary, table, central)
 
@@ -187,7 +216,10 @@ def sizes_figure(table: pd.DataFrame, top: int, reason: str | None = None) -> pl
         ax.text(0.5, 0.5, f"no communities\n{reason or ''}", ha="center", va="center", wrap=True)
         ax.set_axis_off()
         return fig
-    labels = [f"c{r.community}: " + ", ".join(t.rsplit(" (", 1)[0] for t in str(r.top_tags).split("; ")[:3]) for r in part.itertuples()]
+    labels = [
+        f"c{r.community}: " + ", ".join(t.rsplit(" (", 1)[0] for t in str(r.top_tags).split("; ")[:3])
+        for r in part.itertuples()
+    ]
     ax.barh(labels, part["size"], color="#2e86c1")
     for y, r in enumerate(part.itertuples()):
         rate = "n/a" if pd.isna(r.retention_rate) else f"{r.retention_rate:.0%}"

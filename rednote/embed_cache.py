@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -47,7 +47,9 @@ def save(folder: Path, keys: np.ndarray, vectors: np.ndarray) -> None:
     write_array(keys[order], folder / "keys.npy")
 
 
-def cached_transform(transform: Callable[[list[str]], np.ndarray], texts: list[str], path: Path) -> tuple[np.ndarray, int]:
+def cached_transform(
+    transform: Callable[[list[str]], np.ndarray], texts: list[str], path: Path
+) -> tuple[np.ndarray, int]:
     """Vectors for ``texts`` from the cache at ``path``, embedding (with ``transform``) only texts not in it.
 
     Returns ``(vectors, n_embedded)`` with rows in the order of ``texts``; new vectors are added

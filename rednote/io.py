@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -47,9 +48,8 @@ def read_table(path: str | Path) -> pd.DataFrame:
 
 def write_array(array: np.ndarray, path: str | Path) -> None:
     """Write a NumPy array as ``.npy``."""
-    with atomic_path(path) as tmp:
-        with tmp.open("wb") as handle:
-            np.save(handle, array, allow_pickle=False)
+    with atomic_path(path) as tmp, tmp.open("wb") as handle:
+        np.save(handle, array, allow_pickle=False)
 
 
 def read_array(path: str | Path) -> np.ndarray:

@@ -15,7 +15,9 @@ def best_f1_threshold(y: np.ndarray, p: np.ndarray) -> float:
     if y.sum() == 0:
         return 0.5
     precision, recall, thresholds = skm.precision_recall_curve(y, p)
-    f1 = np.divide(2 * precision * recall, precision + recall, out=np.zeros_like(precision), where=(precision + recall) > 0)[:-1]
+    f1 = np.divide(
+        2 * precision * recall, precision + recall, out=np.zeros_like(precision), where=(precision + recall) > 0
+    )[:-1]
     best = np.flatnonzero(f1 == f1.max())
     return float(thresholds[best[-1]])
 
@@ -46,7 +48,9 @@ def scores(y: np.ndarray, p: np.ndarray, threshold: float) -> dict:
     }
 
 
-def bootstrap_auc(y: np.ndarray, p: np.ndarray, n_boot: int, level: float, seed: int) -> tuple[float | None, float | None]:
+def bootstrap_auc(
+    y: np.ndarray, p: np.ndarray, n_boot: int, level: float, seed: int
+) -> tuple[float | None, float | None]:
     """Percentile bootstrap interval for ROC-AUC (resampling users); None where it is undefined."""
     if len(np.unique(y)) < 2 or n_boot < 1:
         return None, None
@@ -63,7 +67,9 @@ def bootstrap_auc(y: np.ndarray, p: np.ndarray, n_boot: int, level: float, seed:
     return float(low), float(high)
 
 
-def evaluate_model(y_val: np.ndarray, p_val: np.ndarray, y_test: np.ndarray, p_test: np.ndarray, n_boot: int, level: float, seed: int) -> dict:
+def evaluate_model(
+    y_val: np.ndarray, p_val: np.ndarray, y_test: np.ndarray, p_test: np.ndarray, n_boot: int, level: float, seed: int
+) -> dict:
     """Threshold on validation (max F1), then :func:`scores` and the ROC-AUC interval on test."""
     threshold = best_f1_threshold(y_val, p_val)
     result = scores(y_test, p_test, threshold)
@@ -85,7 +91,9 @@ def curves(y: np.ndarray, p: np.ndarray | None) -> tuple[pd.DataFrame, pd.DataFr
     Empty tables (headers only) when ``p`` is None or ``y`` has a single class.
     """
     if p is None or len(np.unique(y)) < 2:
-        return pd.DataFrame(columns=["fpr", "tpr", "threshold"]), pd.DataFrame(columns=["recall", "precision", "threshold"])
+        return pd.DataFrame(columns=["fpr", "tpr", "threshold"]), pd.DataFrame(
+            columns=["recall", "precision", "threshold"]
+        )
     fpr, tpr, roc_t = skm.roc_curve(y, p)
     precision, recall, pr_t = skm.precision_recall_curve(y, p)
     roc = pd.DataFrame({"fpr": fpr, "tpr": tpr, "threshold": np.minimum(roc_t, 1.0)})

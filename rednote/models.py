@@ -49,7 +49,9 @@ def build_design(
     """Stack the chosen feature ``blocks``; standardize behaviour and topics with a scaler fitted on ``train`` rows."""
     unknown = [b for b in blocks if b not in FEATURE_BLOCKS]
     if unknown or not blocks:
-        raise UserError(f"train.features={blocks} must be a non-empty list drawn from {list(FEATURE_BLOCKS)}; fix params.yaml.")
+        raise UserError(
+            f"train.features={blocks} must be a non-empty list drawn from {list(FEATURE_BLOCKS)}; fix params.yaml."
+        )
     if not (len(users) == len(topics) == len(text)):
         raise UserError(
             f"the users table has {len(users)} rows but topics have {len(topics)} and text vectors {len(text)}; rerun `dvc repro`."
@@ -124,7 +126,9 @@ def build_mlp(n_features: int, dropout: float, learning_rate: float):
     return model
 
 
-def fit_mlp(X: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray, p: dict[str, Any], callbacks: list | None = None):
+def fit_mlp(
+    X: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray, p: dict[str, Any], callbacks: list | None = None
+):
     """Train the MLP on ``train`` rows with early stopping and LR reduction on ``val`` loss.
 
     ``p``: the ``train`` params. Returns ``(model, history)`` where history is a frame with one
@@ -134,7 +138,9 @@ def fit_mlp(X: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray, p:
 
     model = build_mlp(X.shape[1], float(p["dropout"]), float(p["learning_rate"]))
     stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=int(p["patience"]), restore_best_weights=True)
-    reduce = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=float(p["lr_factor"]), patience=int(p["lr_patience"]))
+    reduce = keras.callbacks.ReduceLROnPlateau(
+        monitor="val_loss", factor=float(p["lr_factor"]), patience=int(p["lr_patience"])
+    )
     fitted = model.fit(
         X[train],
         y[train],
@@ -232,7 +238,15 @@ def load_fitted(name: str, folder: Path, n_features: int, p: dict[str, Any]) -> 
     return Fitted(name, pickle.loads((folder / "model.pkl").read_bytes()))
 
 
-def fit_named(name: str, X: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray, p: dict[str, Any], callbacks: list | None = None) -> Fitted:
+def fit_named(
+    name: str,
+    X: np.ndarray,
+    y: np.ndarray,
+    train: np.ndarray,
+    val: np.ndarray,
+    p: dict[str, Any],
+    callbacks: list | None = None,
+) -> Fitted:
     """Fit the model ``train.model`` names: ``mlp`` (the study's), ``logreg`` or ``gbt``."""
     if name == "mlp":
         model, history = fit_mlp(X, y, train, val, p, callbacks)
@@ -256,5 +270,7 @@ def log_fit(live, fitted: Fitted, X: np.ndarray, y: np.ndarray, train: np.ndarra
     p = fitted.predict(X)
     for split, rows in (("train", train), ("eval", val)):
         live.log_metric(f"{split}/loss", float(log_loss(y[rows], p[rows], labels=[0, 1])))
-        live.log_metric(f"{split}/auc", float(roc_auc_score(y[rows], p[rows])) if len(np.unique(y[rows])) == 2 else float("nan"))
+        live.log_metric(
+            f"{split}/auc", float(roc_auc_score(y[rows], p[rows])) if len(np.unique(y[rows])) == 2 else float("nan")
+        )
     live.next_step()

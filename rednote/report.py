@@ -34,7 +34,9 @@ def command(*args: str) -> str:
     done = subprocess.run(args, capture_output=True, text=True)
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise UserError(f"`{' '.join(args)}` failed ({last}); run the report from the repository root against a ref that exists.")
+        raise UserError(
+            f"`{' '.join(args)}` failed ({last}); run the report from the repository root against a ref that exists."
+        )
     return done.stdout
 
 
@@ -64,7 +66,14 @@ def overlay(title: str, x: str, y: str, before: pd.DataFrame | None, after: pd.D
 
 def markdown(ref: str, metrics_md: str, params_md: str, images: list[tuple[str, str]]) -> str:
     """The report's Markdown: a metrics section, a params section, a plots section with image links."""
-    lines = [f"# Pipeline changes against `{ref}`", "", "## Metrics", "", metrics_md.strip() or "No metric changed.", ""]
+    lines = [
+        f"# Pipeline changes against `{ref}`",
+        "",
+        "## Metrics",
+        "",
+        metrics_md.strip() or "No metric changed.",
+        "",
+    ]
     lines += ["## Params", "", params_md.strip() or "No param changed.", "", "## Plots", ""]
     lines += [f"### {title}\n\n![{title}]({file})\n" for title, file in images]
     lines += ["The full `dvc plots diff` is in `dvc_plots/index.html`.", ""]

@@ -70,8 +70,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -132,9 +132,7 @@ _DAYS = [dt.date(2025, 1, 1) + dt.timedelta(days=i) for i in range(80)]
 _MONTH_OF = np.array([d.month for d in _DAYS])
 _DOM_OF = np.array([d.day for d in _DAYS])
 #: Relative posting activity by local hour (late evening in China, and Chinese morning = US evening).
-_HOUR_WEIGHTS = np.array(
-    [5, 4, 3, 2, 1, 1, 1, 2, 4, 6, 7, 7, 8, 7, 6, 6, 6, 7, 8, 9, 10, 11, 10, 8], dtype=float
-)
+_HOUR_WEIGHTS = np.array([5, 4, 3, 2, 1, 1, 1, 2, 4, 6, 7, 7, 8, 7, 6, 6, 6, 7, 8, 9, 10, 11, 10, 8], dtype=float)
 
 _B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _HEX = "0123456789abcdef"
@@ -151,36 +149,76 @@ _SLOT_GROUPS: list[tuple[tuple[str, ...], list]] = [
     (
         ("place", "place_zh"),
         [
-            ("Ohio", "俄亥俄"), ("Texas", "德州"), ("California", "加州"), ("New York", "纽约"),
-            ("Chicago", "芝加哥"), ("Florida", "佛罗里达"), ("Seattle", "西雅图"), ("Michigan", "密歇根"),
-            ("Arizona", "亚利桑那"), ("Atlanta", "亚特兰大"), ("Denver", "丹佛"), ("Nashville", "纳什维尔"),
-            ("Minnesota", "明尼苏达"), ("New Jersey", "新泽西"), ("Kentucky", "肯塔基"), ("Oregon", "俄勒冈"),
-            ("Alabama", "阿拉巴马"), ("Boston", "波士顿"), ("Las Vegas", "拉斯维加斯"), ("Iowa", "爱荷华"),
+            ("Ohio", "俄亥俄"),
+            ("Texas", "德州"),
+            ("California", "加州"),
+            ("New York", "纽约"),
+            ("Chicago", "芝加哥"),
+            ("Florida", "佛罗里达"),
+            ("Seattle", "西雅图"),
+            ("Michigan", "密歇根"),
+            ("Arizona", "亚利桑那"),
+            ("Atlanta", "亚特兰大"),
+            ("Denver", "丹佛"),
+            ("Nashville", "纳什维尔"),
+            ("Minnesota", "明尼苏达"),
+            ("New Jersey", "新泽西"),
+            ("Kentucky", "肯塔基"),
+            ("Oregon", "俄勒冈"),
+            ("Alabama", "阿拉巴马"),
+            ("Boston", "波士顿"),
+            ("Las Vegas", "拉斯维加斯"),
+            ("Iowa", "爱荷华"),
         ],
     ),
     (
         ("cncity", "cncity_zh"),
         [
-            ("Shanghai", "上海"), ("Beijing", "北京"), ("Chengdu", "成都"), ("Chongqing", "重庆"),
-            ("Guangzhou", "广州"), ("Shenzhen", "深圳"), ("Xi'an", "西安"), ("Hangzhou", "杭州"),
-            ("Harbin", "哈尔滨"), ("Guilin", "桂林"), ("Suzhou", "苏州"), ("Changsha", "长沙"),
+            ("Shanghai", "上海"),
+            ("Beijing", "北京"),
+            ("Chengdu", "成都"),
+            ("Chongqing", "重庆"),
+            ("Guangzhou", "广州"),
+            ("Shenzhen", "深圳"),
+            ("Xi'an", "西安"),
+            ("Hangzhou", "杭州"),
+            ("Harbin", "哈尔滨"),
+            ("Guilin", "桂林"),
+            ("Suzhou", "苏州"),
+            ("Changsha", "长沙"),
         ],
     ),
     (("cncity2",), ["Shanghai", "Beijing", "Chengdu", "Chongqing", "Xi'an", "Hangzhou", "Guilin", "Zhangjiajie"]),
     (
         ("food_en", "food_zh"),
         [
-            ("hotpot", "火锅"), ("dumplings", "饺子"), ("mapo tofu", "麻婆豆腐"), ("beef noodles", "牛肉面"),
-            ("scallion pancakes", "葱油饼"), ("xiaolongbao", "小笼包"), ("kung pao chicken", "宫保鸡丁"),
-            ("tomato and egg stir fry", "番茄炒蛋"), ("hand-pulled noodles", "拉面"),
-            ("spicy crayfish", "麻辣小龙虾"), ("malatang", "麻辣烫"), ("jianbing", "煎饼果子"),
+            ("hotpot", "火锅"),
+            ("dumplings", "饺子"),
+            ("mapo tofu", "麻婆豆腐"),
+            ("beef noodles", "牛肉面"),
+            ("scallion pancakes", "葱油饼"),
+            ("xiaolongbao", "小笼包"),
+            ("kung pao chicken", "宫保鸡丁"),
+            ("tomato and egg stir fry", "番茄炒蛋"),
+            ("hand-pulled noodles", "拉面"),
+            ("spicy crayfish", "麻辣小龙虾"),
+            ("malatang", "麻辣烫"),
+            ("jianbing", "煎饼果子"),
         ],
     ),
     (
         ("food_us",),
         [
-            "biscuits and gravy", "mac and cheese", "a Thanksgiving plate", "BBQ ribs", "a chili dog",
-            "grits with butter", "meatloaf", "a PB&J sandwich", "a Philly cheesesteak", "green bean casserole",
+            "biscuits and gravy",
+            "mac and cheese",
+            "a Thanksgiving plate",
+            "BBQ ribs",
+            "a chili dog",
+            "grits with butter",
+            "meatloaf",
+            "a PB&J sandwich",
+            "a Philly cheesesteak",
+            "green bean casserole",
         ],
     ),
     (
@@ -190,39 +228,76 @@ _SLOT_GROUPS: list[tuple[tuple[str, ...], list]] = [
     (
         ("animal", "animal_zh"),
         [
-            ("cat", "猫"), ("orange cat", "橘猫"), ("dog", "狗狗"), ("corgi", "柯基"), ("husky", "哈士奇"),
-            ("bunny", "兔子"), ("golden retriever", "金毛"), ("tabby cat", "狸花猫"),
+            ("cat", "猫"),
+            ("orange cat", "橘猫"),
+            ("dog", "狗狗"),
+            ("corgi", "柯基"),
+            ("husky", "哈士奇"),
+            ("bunny", "兔子"),
+            ("golden retriever", "金毛"),
+            ("tabby cat", "狸花猫"),
         ],
     ),
     (
         ("job",),
         [
-            "nurse", "teacher", "truck driver", "mom of three", "college student", "software engineer",
-            "barista", "veteran", "farmer", "hairdresser", "retired mailman", "warehouse worker",
+            "nurse",
+            "teacher",
+            "truck driver",
+            "mom of three",
+            "college student",
+            "software engineer",
+            "barista",
+            "veteran",
+            "farmer",
+            "hairdresser",
+            "retired mailman",
+            "warehouse worker",
         ],
     ),
     (
         ("word_en", "word_zh", "word_py"),
         [
-            ("hello", "你好", "nǐ hǎo"), ("thank you", "谢谢", "xiè xie"), ("cat", "猫", "māo"),
-            ("delicious", "好吃", "hǎo chī"), ("friend", "朋友", "péng you"), ("I love you", "我爱你", "wǒ ài nǐ"),
-            ("rice", "米饭", "mǐ fàn"), ("beautiful", "漂亮", "piào liang"), ("spicy", "辣", "là"),
-            ("goodbye", "再见", "zài jiàn"), ("teacher", "老师", "lǎo shī"), ("happy", "开心", "kāi xīn"),
-            ("water", "水", "shuǐ"), ("sleepy", "困", "kùn"), ("China", "中国", "zhōng guó"),
+            ("hello", "你好", "nǐ hǎo"),
+            ("thank you", "谢谢", "xiè xie"),
+            ("cat", "猫", "māo"),
+            ("delicious", "好吃", "hǎo chī"),
+            ("friend", "朋友", "péng you"),
+            ("I love you", "我爱你", "wǒ ài nǐ"),
+            ("rice", "米饭", "mǐ fàn"),
+            ("beautiful", "漂亮", "piào liang"),
+            ("spicy", "辣", "là"),
+            ("goodbye", "再见", "zài jiàn"),
+            ("teacher", "老师", "lǎo shī"),
+            ("happy", "开心", "kāi xīn"),
+            ("water", "水", "shuǐ"),
+            ("sleepy", "困", "kùn"),
+            ("China", "中国", "zhōng guó"),
         ],
     ),
     (
         ("product", "product_zh"),
         [
-            ("phone cases", "手机壳"), ("LED lights", "氛围灯"), ("loose-leaf tea", "茶叶"), ("skincare", "护肤品"),
-            ("hair clips", "发夹"), ("hanfu", "汉服"), ("handmade candles", "手工蜡烛"), ("crochet plushies", "钩针玩偶"),
+            ("phone cases", "手机壳"),
+            ("LED lights", "氛围灯"),
+            ("loose-leaf tea", "茶叶"),
+            ("skincare", "护肤品"),
+            ("hair clips", "发夹"),
+            ("hanfu", "汉服"),
+            ("handmade candles", "手工蜡烛"),
+            ("crochet plushies", "钩针玩偶"),
         ],
     ),
     (
         ("day", "day_zh"),
         [
-            ("Monday", "周一"), ("Tuesday", "周二"), ("Wednesday", "周三"), ("Thursday", "周四"),
-            ("Friday", "周五"), ("Saturday", "周六"), ("Sunday", "周日"),
+            ("Monday", "周一"),
+            ("Tuesday", "周二"),
+            ("Wednesday", "周三"),
+            ("Thursday", "周四"),
+            ("Friday", "周五"),
+            ("Saturday", "周六"),
+            ("Sunday", "周日"),
         ],
     ),
     (("hello",), ["你好", "谢谢", "大家好", "你好朋友们", "加油", "太好吃了", "好可爱", "欢迎", "谢谢大家"]),
@@ -236,29 +311,42 @@ _SLOT_GROUPS: list[tuple[tuple[str, ...], list]] = [
 _TITLES: dict[str, tuple[list[str], list[str]]] = {
     "learn_chinese": (
         [
-            "Learning Chinese day {n} {emo}", "How do you say {word_en} in Chinese?", "My first Chinese characters ✍️",
-            "Pinyin is harder than I thought 😭", "Help me with my tones please 🙏", "HSK {hsk} here I come {emo}",
+            "Learning Chinese day {n} {emo}",
+            "How do you say {word_en} in Chinese?",
+            "My first Chinese characters ✍️",
+            "Pinyin is harder than I thought 😭",
+            "Help me with my tones please 🙏",
+            "HSK {hsk} here I come {emo}",
         ],
         ["美国人学中文第{n}天", "{word_zh}怎么读？", "教美国朋友说中文{emo}", "语言交换找搭子"],
     ),
     "daily_life": (
         [
-            "A day in my life in {place} {emo}", "My grocery haul 🛒", "Normal American {day} {emo}",
-            "What ${price} of groceries looks like", "House tour from {place}",
+            "A day in my life in {place} {emo}",
+            "My grocery haul 🛒",
+            "Normal American {day} {emo}",
+            "What ${price} of groceries looks like",
+            "House tour from {place}",
         ],
         ["美国日常｜{day_zh}", "在美国的普通一天", "美国超市物价真实记录", "我的生活记录{emo}"],
     ),
     "food": (
         [
-            "First time eating {food_en} {emo}", "Rate my {food_en} 1-10", "American food vs Chinese food",
-            "Hotpot changed my life 🔥", "What I ate today in {place}",
+            "First time eating {food_en} {emo}",
+            "Rate my {food_en} 1-10",
+            "American food vs Chinese food",
+            "Hotpot changed my life 🔥",
+            "What I ate today in {place}",
         ],
         ["美国人第一次吃{food_zh}", "{food_zh}yyds{emo}", "中美美食大对比", "今天吃什么"],
     ),
     "travel": (
         [
-            "Planning my first trip to China {emo}", "{cncity} or {cncity2}?", "China travel tips please 🙏",
-            "Dream trip: {cncity} {emo}", "Saving for a trip to China ✈️",
+            "Planning my first trip to China {emo}",
+            "{cncity} or {cncity2}?",
+            "China travel tips please 🙏",
+            "Dream trip: {cncity} {emo}",
+            "Saving for a trip to China ✈️",
         ],
         ["想去中国旅游", "{cncity_zh}旅行攻略", "外国人来中国必去", "citywalk{cncity_zh}{emo}"],
     ),
@@ -268,21 +356,29 @@ _TITLES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "tiktok_ban": (
         [
-            "TikTok ban explained", "Goodbye TikTok {emo}", "Supreme Court said yes to the ban 😤",
-            "Why I left before the ban", "Congress did this {emo}",
+            "TikTok ban explained",
+            "Goodbye TikTok {emo}",
+            "Supreme Court said yes to the ban 😤",
+            "Why I left before the ban",
+            "Congress did this {emo}",
         ],
         ["TikTok被封禁", "美国网友集体出走{emo}", "禁令倒计时", "关于封禁的看法"],
     ),
     "memes": (
         [
-            "My new Chinese spy {emo}", "POV: TikTok refugee 😂", "Hi Chinese spy 👋", "Meme dump {emo}",
+            "My new Chinese spy {emo}",
+            "POV: TikTok refugee 😂",
+            "Hi Chinese spy 👋",
+            "Meme dump {emo}",
             "This app is unhinged 🤣",
         ],
         ["笑死，美国网友太有梗了", "中国间谍上岗了", "今日梗图{emo}", "沙雕日常"],
     ),
     "ecommerce": (
         [
-            "Small business on RedNote {emo}", "Can I sell {product} here?", "Cross-border shipping tips",
+            "Small business on RedNote {emo}",
+            "Can I sell {product} here?",
+            "Cross-border shipping tips",
             "Factory prices 🛍️",
         ],
         ["跨境电商新机会", "美国流量怎么变现", "{product_zh}货源", "搞钱思路{emo}"],
@@ -446,7 +542,12 @@ _OPENERS: list[tuple[list[str], list[str]]] = [
             "你好 everyone! I'm a {job} from {place}",
             "First post, please be nice {emo}",
         ],
-        ["大家好，我是刚来的新人{emo}", "第一次发帖，请多关照{emo}", "欢迎美国朋友们来到小红书{emo}", "刚下载小红书，{hello}！"],
+        [
+            "大家好，我是刚来的新人{emo}",
+            "第一次发帖，请多关照{emo}",
+            "欢迎美国朋友们来到小红书{emo}",
+            "刚下载小红书，{hello}！",
+        ],
     ),
     (
         [
@@ -457,7 +558,12 @@ _OPENERS: list[tuple[list[str], list[str]]] = [
             "新年快乐! Year of the Snake 🐍 from {place}",
             "One month since the migration and I'm not leaving",
         ],
-        ["来小红书一个月了，还在坚持更新{emo}", "TikTok回来了但我还是留在小红书{emo}", "元宵节快乐！{emo}", "蛇年快乐🐍 继续记录生活"],
+        [
+            "来小红书一个月了，还在坚持更新{emo}",
+            "TikTok回来了但我还是留在小红书{emo}",
+            "元宵节快乐！{emo}",
+            "蛇年快乐🐍 继续记录生活",
+        ],
     ),
     (
         ["Still here in March {emo}", "Two months on RedNote already {emo}", "Spring update from {place} 🌸"],
@@ -482,7 +588,16 @@ _REFUGEE_TAGS = ["tiktokrefugee", "TikTokRefugee", "tiktok refugee", "tiktok难�
 _REFUGEE_TAG_P = np.array([0.5, 0.2, 0.15, 0.15])
 _EXTRA_TAGS = ["小红书", "rednote", "美国人在小红书", "xiaohongshu", "中美友好", "newhere"]
 _TOPIC_TAGS = {
-    "learn_chinese": ["学中文", "learnchinese", "中文学习", "pinyin", "HSK", "汉语", "chineselessons", "languageexchange"],
+    "learn_chinese": [
+        "学中文",
+        "learnchinese",
+        "中文学习",
+        "pinyin",
+        "HSK",
+        "汉语",
+        "chineselessons",
+        "languageexchange",
+    ],
     "daily_life": ["日常", "美国生活", "dailylife", "vlog", "生活记录", "我的生活", "在美国的日常", "familylife"],
     "food": ["美食", "火锅", "food", "中国美食", "美式食物", "cooking", "做饭", "foodie"],
     "travel": ["旅行", "想去中国旅游", "travel", "chinatravel", "中国旅游", "citywalk", "visachina", "旅游攻略"],
@@ -493,22 +608,94 @@ _TOPIC_TAGS = {
 }
 
 _EN_FIRST = [
-    "Sarah", "Mike", "Jess", "Tyler", "Ashley", "Brandon", "Kayla", "Jordan", "Megan", "Chris", "Brittany",
-    "Dustin", "Amber", "Cody", "Hannah", "Marcus", "Destiny", "Kevin", "Olivia", "Derek", "Taylor", "Jamal",
-    "Emily", "Ryan", "Courtney", "Logan", "Maria", "Austin", "Rachel", "Travis", "Nicole", "Caleb",
+    "Sarah",
+    "Mike",
+    "Jess",
+    "Tyler",
+    "Ashley",
+    "Brandon",
+    "Kayla",
+    "Jordan",
+    "Megan",
+    "Chris",
+    "Brittany",
+    "Dustin",
+    "Amber",
+    "Cody",
+    "Hannah",
+    "Marcus",
+    "Destiny",
+    "Kevin",
+    "Olivia",
+    "Derek",
+    "Taylor",
+    "Jamal",
+    "Emily",
+    "Ryan",
+    "Courtney",
+    "Logan",
+    "Maria",
+    "Austin",
+    "Rachel",
+    "Travis",
+    "Nicole",
+    "Caleb",
 ]
 _EN_LAST = [
-    "Miller", "Smith", "Jones", "Brown", "Davis", "Wilson", "Moore", "Clark", "Lewis", "Walker", "Hall",
-    "Young", "King", "Wright", "Hill", "Green", "Baker", "Nelson", "Carter", "Reed",
+    "Miller",
+    "Smith",
+    "Jones",
+    "Brown",
+    "Davis",
+    "Wilson",
+    "Moore",
+    "Clark",
+    "Lewis",
+    "Walker",
+    "Hall",
+    "Young",
+    "King",
+    "Wright",
+    "Hill",
+    "Green",
+    "Baker",
+    "Nelson",
+    "Carter",
+    "Reed",
 ]
 _EN_PLACE = [
-    "Ohio", "Texas", "Florida", "Kansas", "Jersey", "the Midwest", "Georgia", "Seattle", "Chicago", "Vegas",
-    "Alabama", "Denver", "Michigan", "Tulsa", "Phoenix", "Maine",
+    "Ohio",
+    "Texas",
+    "Florida",
+    "Kansas",
+    "Jersey",
+    "the Midwest",
+    "Georgia",
+    "Seattle",
+    "Chicago",
+    "Vegas",
+    "Alabama",
+    "Denver",
+    "Michigan",
+    "Tulsa",
+    "Phoenix",
+    "Maine",
 ]
 _EN_ABBR = ["LA", "NYC", "TX", "OH", "ATL", "CHI", "FL", "NJ", "SF", "PHX", "KY", "MN"]
 _EN_ADJ = ["Sleepy", "Happy", "Cozy", "Lucky", "Spicy", "Tiny", "Salty", "Sunny", "Grumpy", "Chill", "Wild", "Lazy"]
 _EN_NOUN = [
-    "Otter", "Panda", "Noodle", "Cowboy", "Muffin", "Raccoon", "Dumpling", "Possum", "Cactus", "Pickle", "Moose", "Taco",
+    "Otter",
+    "Panda",
+    "Noodle",
+    "Cowboy",
+    "Muffin",
+    "Raccoon",
+    "Dumpling",
+    "Possum",
+    "Cactus",
+    "Pickle",
+    "Moose",
+    "Taco",
 ]
 _FLAGS = ["🇺🇸", "🇨🇦", "🇬🇧", "✨", "🌻", "🦋"]
 _ZH_FOOD = ["火锅", "螺蛳粉", "烧烤", "奶茶", "饺子", "小龙虾", "榴莲", "草莓", "米线", "煎饼"]
@@ -517,10 +704,37 @@ _ZH_ADJ = ["快乐", "安静", "努力", "迷糊", "认真", "慢吞吞", "爱�
 _ZH_NOUN = ["小鱼", "星星", "月亮", "打工人", "吃货", "饭团", "西瓜", "云朵"]
 _ZH_CITY = ["上海", "北京", "成都", "杭州", "深圳", "长沙", "西安", "重庆"]
 
-_IP_EN = ["美国", "加拿大", "英国", "澳大利亚", "德国", "菲律宾", "新西兰", "马来西亚", "日本", "法国", "墨西哥", "爱尔兰"]
+_IP_EN = [
+    "美国",
+    "加拿大",
+    "英国",
+    "澳大利亚",
+    "德国",
+    "菲律宾",
+    "新西兰",
+    "马来西亚",
+    "日本",
+    "法国",
+    "墨西哥",
+    "爱尔兰",
+]
 _IP_EN_P = np.array([70, 8, 6, 4, 2, 2, 1, 2, 1, 1, 2, 1], dtype=float)
 _IP_ZH = [
-    "广东", "上海", "北京", "浙江", "江苏", "四川", "美国", "湖北", "山东", "福建", "重庆", "湖南", "河南", "陕西", "加拿大",
+    "广东",
+    "上海",
+    "北京",
+    "浙江",
+    "江苏",
+    "四川",
+    "美国",
+    "湖北",
+    "山东",
+    "福建",
+    "重庆",
+    "湖南",
+    "河南",
+    "陕西",
+    "加拿大",
 ]
 _IP_ZH_P = np.array([15, 12, 12, 10, 8, 7, 10, 4, 5, 4, 4, 3, 3, 3, 2], dtype=float)
 
@@ -867,8 +1081,15 @@ def generate_crawl_with_truth(n_posts: int = 4117, seed: int = 2025) -> tuple[pd
     days_ago = rng.integers(2, 8, size=n)
     times = []
     for m_, d_, h_, i_, s_, f_, a_, b_, g_ in zip(
-        mo.tolist(), dom.tolist(), hh.tolist(), mi.tolist(), seconds.tolist(), form.tolist(),
-        alt.tolist(), broken.tolist(), days_ago.tolist(),
+        mo.tolist(),
+        dom.tolist(),
+        hh.tolist(),
+        mi.tolist(),
+        seconds.tolist(),
+        form.tolist(),
+        alt.tolist(),
+        broken.tolist(),
+        days_ago.tolist(),
     ):
         if f_ >= 0.013:
             times.append(f"{m_}/{d_}/2025 {h_}:{i_:02d}")
@@ -916,9 +1137,7 @@ def generate_crawl_with_truth(n_posts: int = 4117, seed: int = 2025) -> tuple[pd
     hex32 = _random_strings(rng, n, 32, _HEX).astype(object)
     paths = _random_strings(rng, n, 35, _BASE32).astype(object)
     spectrum = np.where(rng.random(n) < 0.2, "spectrum/1040g", "1040g").astype(object)
-    image = (
-        "https://sns-webpic-qc.xhscdn.com/" + stamps + "/" + hex32 + "/" + spectrum + paths + "!nd_dft_wlteh_webp_3"
-    )
+    image = "https://sns-webpic-qc.xhscdn.com/" + stamps + "/" + hex32 + "/" + spectrum + paths + "!nd_dft_wlteh_webp_3"
     ip_post = ip[user].copy()
     ip_post[rng.random(n) < 0.01] = ""
 

@@ -61,7 +61,9 @@ def normalise_columns(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     """
     renamed = {c: str(c).strip().strip("\ufeff").lower() for c in frame.columns}
     frame = frame.rename(columns=renamed)
-    frame = frame.rename(columns={c: ALIASES[c] for c in frame.columns if c in ALIASES and ALIASES[c] not in frame.columns})
+    frame = frame.rename(
+        columns={c: ALIASES[c] for c in frame.columns if c in ALIASES and ALIASES[c] not in frame.columns}
+    )
     twice = sorted({c for c in frame.columns[frame.columns.duplicated()] if c in (*REQUIRED, *OPTIONAL)})
     if twice:
         raise UserError(
@@ -73,8 +75,10 @@ def normalise_columns(frame: pd.DataFrame, source: str) -> pd.DataFrame:
         found = ", ".join(map(str, frame.columns[:20])) or "none"
         only = str(frame.columns[0]) if len(frame.columns) == 1 else ""
         separator = "semicolons" if ";" in only else "tabs" if "\t" in only else None
-        hint = f"it looks separated by {separator}, not commas: re-export it as comma-separated CSV" if separator else (
-            f"a crawl export needs {', '.join(REQUIRED)} (aliases such as post_type/post_image are accepted)"
+        hint = (
+            f"it looks separated by {separator}, not commas: re-export it as comma-separated CSV"
+            if separator
+            else (f"a crawl export needs {', '.join(REQUIRED)} (aliases such as post_type/post_image are accepted)")
         )
         raise UserError(f"{source} lacks the required column(s) {', '.join(missing)} (found: {found}); {hint}.")
     for column in OPTIONAL:
@@ -126,7 +130,9 @@ def read_raw(path: str | Path, max_malformed_share: float) -> tuple[pd.DataFrame
                 spans.append((done + 1, reader.line_num))
             done = reader.line_num
     except csv.Error as err:
-        raise UserError(f"{source} is not readable as CSV ({err}, line {reader.line_num}); re-export it as UTF-8 CSV.") from None
+        raise UserError(
+            f"{source} is not readable as CSV ({err}, line {reader.line_num}); re-export it as UTF-8 CSV."
+        ) from None
     if not records:
         raise UserError(f"{source} is empty; it should be a CSV export with a header row and posts.")
     header, body = records[0], records[1:]
@@ -147,5 +153,9 @@ def read_raw(path: str | Path, max_malformed_share: float) -> tuple[pd.DataFrame
             f"{max_malformed_share}), often from an unclosed quote or another delimiter; fix the file or raise that param."
         )
     return frame, RawRead(
-        encoding=encoding, rows_read=total, malformed_rows=malformed, malformed_lines=bad_lines, first_malformed_line=first_bad
+        encoding=encoding,
+        rows_read=total,
+        malformed_rows=malformed,
+        malformed_lines=bad_lines,
+        first_malformed_line=first_bad,
     )

@@ -10,8 +10,9 @@ post-level set-up so the two can be read side by side.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,7 +36,9 @@ DISTANCE_BLOCK = 4_000_000
 # Scaling and K-Means
 
 
-def scale_features(frame: pd.DataFrame, columns: Sequence[str], log_columns: Sequence[str] = (), what: str = "users") -> np.ndarray:
+def scale_features(
+    frame: pd.DataFrame, columns: Sequence[str], log_columns: Sequence[str] = (), what: str = "users"
+) -> np.ndarray:
     """``frame[columns]`` as (n, len(columns)) float64: log1p on ``log_columns`` (clipped at 0), then z-scored.
 
     With ``log_columns=()`` this is the study's scaling (standardized raw counts). A constant column
@@ -51,9 +54,13 @@ def scale_features(frame: pd.DataFrame, columns: Sequence[str], log_columns: Seq
     if len(X) == 0:
         raise UserError(f"there are no {what} to cluster; check that the earlier stages kept any rows (`dvc repro`).")
     if not np.isfinite(X).all():
-        raise UserError(f"the {what}' features {list(columns)} hold missing or infinite values; rerun `dvc repro` from `clean`.")
+        raise UserError(
+            f"the {what}' features {list(columns)} hold missing or infinite values; rerun `dvc repro` from `clean`."
+        )
     if not (X.std(axis=0) > 0).any():
-        raise UserError(f"all {len(X)} {what} have identical {', '.join(columns)}, so there is nothing to cluster; use a larger or more varied crawl.")
+        raise UserError(
+            f"all {len(X)} {what} have identical {', '.join(columns)}, so there is nothing to cluster; use a larger or more varied crawl."
+        )
     return StandardScaler().fit_transform(X)
 
 
@@ -83,7 +90,9 @@ def silhouette(X: np.ndarray, labels: np.ndarray, sample_size: int, seed: int) -
     n, k = len(X), len(present)
     if not 2 <= k <= n - 1:
         return None
-    rows = np.arange(n) if n <= sample_size else np.sort(np.random.default_rng(seed).choice(n, sample_size, replace=False))
+    rows = (
+        np.arange(n) if n <= sample_size else np.sort(np.random.default_rng(seed).choice(n, sample_size, replace=False))
+    )
     one_hot = np.zeros((n, k))
     one_hot[np.arange(n), labels] = 1.0
     sizes = one_hot.sum(axis=0)
@@ -117,12 +126,16 @@ def candidate_ks(k: Any, k_range: Sequence[int]) -> list[int]:
     """The k values to try: ``k_range`` (both ends included) when ``k`` is ``"auto"``, else ``[k]``."""
     if str(k).strip().lower() == "auto":
         if len(k_range) != 2 or int(k_range[0]) < 2 or int(k_range[1]) < int(k_range[0]):
-            raise UserError(f"segment.k_range={list(k_range)} must be [low, high] with 2 <= low <= high; fix params.yaml.")
+            raise UserError(
+                f"segment.k_range={list(k_range)} must be [low, high] with 2 <= low <= high; fix params.yaml."
+            )
         return list(range(int(k_range[0]), int(k_range[1]) + 1))
     try:
         value = int(k)
     except (TypeError, ValueError):
-        raise UserError(f"segment.k={k!r} must be `auto` or a whole number of clusters of at least 2; fix params.yaml.") from None
+        raise UserError(
+            f"segment.k={k!r} must be `auto` or a whole number of clusters of at least 2; fix params.yaml."
+        ) from None
     if value < 2 or value != float(k):
         raise UserError(f"segment.k={k!r} must be `auto` or a whole number of clusters of at least 2; fix params.yaml.")
     return [value]
@@ -163,7 +176,14 @@ def _engagement(users: pd.DataFrame) -> pd.Series:
     return users[[f"{c}_sum" for c in COUNT_FEATURES]].sum(axis=1)
 
 
-def profile(users: pd.DataFrame, topics: np.ndarray, topic_words: list[list[str]], counted: np.ndarray, n_top_topics: int, n_top_words: int) -> dict:
+def profile(
+    users: pd.DataFrame,
+    topics: np.ndarray,
+    topic_words: list[list[str]],
+    counted: np.ndarray,
+    n_top_topics: int,
+    n_top_words: int,
+) -> dict:
     """One group of users described: size, median counts and posts, video and night share, topics, retention.
 
     ``users``: rows of the users table (behaviour features and ``retained``); ``topics``: their
@@ -188,7 +208,10 @@ def profile(users: pd.DataFrame, topics: np.ndarray, topic_words: list[list[str]
         "video_share": float((users["video_share"].to_numpy() * posts).sum() / total_posts) if total_posts else None,
         "night_share": float((users["night_share"].to_numpy() * posts).sum() / total_posts) if total_posts else None,
         "topic_means": [round(float(m), 6) for m in means],
-        "topics": [{"topic": int(t), "mean_weight": round(float(means[t]), 6), "top_words": topic_words[t][:n_top_words]} for t in top],
+        "topics": [
+            {"topic": int(t), "mean_weight": round(float(means[t]), 6), "top_words": topic_words[t][:n_top_words]}
+            for t in top
+        ],
         "retention_n": int(len(retained)),
         "retained": int(retained.sum()),
         "retention_rate": float(retained.mean()) if len(retained) else None,
@@ -229,7 +252,12 @@ def describe(group: dict, overall: dict, engagement_ratio: float, share_margin: 
 
 
 def cluster_profiles(
-    users: pd.DataFrame, labels: np.ndarray, topics: np.ndarray, topic_words: list[list[str]], counted: np.ndarray, p: dict
+    users: pd.DataFrame,
+    labels: np.ndarray,
+    topics: np.ndarray,
+    topic_words: list[list[str]],
+    counted: np.ndarray,
+    p: dict,
 ) -> tuple[dict, dict[str, dict]]:
     """The overall profile and each cluster's (keyed "0", "1", …), each cluster with its descriptive ``name``."""
     n_top_topics, n_top_words = int(p["n_top_topics"]), int(p["n_top_words"])
@@ -240,7 +268,13 @@ def cluster_profiles(
         members = labels == c
         group = profile(users[members], topics[members], topic_words, counted[members], n_top_topics, n_top_words)
         group["share"] = group["n"] / len(users)
-        group["name"] = describe(group, overall, float(naming["engagement_ratio"]), float(naming["share_margin"]), float(naming["day_margin"]))
+        group["name"] = describe(
+            group,
+            overall,
+            float(naming["engagement_ratio"]),
+            float(naming["share_margin"]),
+            float(naming["day_margin"]),
+        )
         clusters[str(c)] = group
     return overall, clusters
 
@@ -258,7 +292,9 @@ def k_distances(X: np.ndarray, min_samples: int) -> np.ndarray:
     if min_samples < 1:
         raise UserError(f"segment.dbscan.min_samples={min_samples} must be at least 1; fix params.yaml.")
     if len(X) < min_samples:
-        raise UserError(f"there are {len(X)} users, fewer than segment.dbscan.min_samples={min_samples}; lower it or use a larger crawl.")
+        raise UserError(
+            f"there are {len(X)} users, fewer than segment.dbscan.min_samples={min_samples}; lower it or use a larger crawl."
+        )
     distances, _ = NearestNeighbors(n_neighbors=min_samples).fit(X).kneighbors(X)
     return distances[:, -1]
 
@@ -293,13 +329,17 @@ def outlier_reasons(users: pd.DataFrame, rules: dict) -> pd.Series:
     """
     likes, posts = users["likes_sum"], users["n_posts"]
     per_post = _engagement(users) / posts.clip(lower=1)
-    influencer = (likes >= float(rules["influencer_likes_ratio"]) * max(likes.median(), 1.0)) & (posts <= float(rules["influencer_max_posts"]))
+    influencer = (likes >= float(rules["influencer_likes_ratio"]) * max(likes.median(), 1.0)) & (
+        posts <= float(rules["influencer_max_posts"])
+    )
     many = posts >= float(rules["many_posts"])
     silent = many & (per_post <= float(rules["silent_engagement_ratio"]) * per_post.median())
     return pd.Series(np.select([influencer, silent, many], REASONS[:3], REASONS[3]), index=users.index, name="reason")
 
 
-def outlier_table(users: pd.DataFrame, X: np.ndarray, names: Sequence[str], mask: np.ndarray, rules: dict) -> pd.DataFrame:
+def outlier_table(
+    users: pd.DataFrame, X: np.ndarray, names: Sequence[str], mask: np.ndarray, rules: dict
+) -> pd.DataFrame:
     """The outliers in ``mask`` with their reason, key counts and their most distinctive features.
 
     Columns: ``user_id`` (pseudonymous), ``reason``, ``n_posts``, ``likes_sum``,
@@ -313,18 +353,25 @@ def outlier_table(users: pd.DataFrame, X: np.ndarray, names: Sequence[str], mask
         z = X[i]
         top = np.argsort(-np.abs(z), kind="stable")[:n_top]
         row = users.iloc[i]
-        rows.append({
-            "user_id": row["user_id"],
-            "reason": reasons.iloc[i],
-            "n_posts": int(row["n_posts"]),
-            "likes_sum": float(row["likes_sum"]),
-            "engagement_per_post": float(sum(row[f"{c}_sum"] for c in COUNT_FEATURES) / max(row["n_posts"], 1)),
-            "distinctive": "; ".join(f"{names[j]} {z[j]:+.1f}" for j in top),
-        })
+        rows.append(
+            {
+                "user_id": row["user_id"],
+                "reason": reasons.iloc[i],
+                "n_posts": int(row["n_posts"]),
+                "likes_sum": float(row["likes_sum"]),
+                "engagement_per_post": float(sum(row[f"{c}_sum"] for c in COUNT_FEATURES) / max(row["n_posts"], 1)),
+                "distinctive": "; ".join(f"{names[j]} {z[j]:+.1f}" for j in top),
+            }
+        )
     columns = ["user_id", "reason", "n_posts", "likes_sum", "engagement_per_post", "distinctive"]
     table = pd.DataFrame(rows, columns=columns)
     order = table["reason"].map({r: i for i, r in enumerate(REASONS)})
-    return table.assign(_order=order).sort_values(["_order", "user_id"], kind="mergesort").drop(columns="_order").reset_index(drop=True)
+    return (
+        table.assign(_order=order)
+        .sort_values(["_order", "user_id"], kind="mergesort")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -345,7 +392,9 @@ class Segmentation:
     summary: dict
 
 
-def segment_users(users: pd.DataFrame, topics: np.ndarray, topic_words: list[list[str]], counted: np.ndarray, p: dict) -> Segmentation:
+def segment_users(
+    users: pd.DataFrame, topics: np.ndarray, topic_words: list[list[str]], counted: np.ndarray, p: dict
+) -> Segmentation:
     """Cluster users on log-scaled, standardized behaviour features; profile the clusters; flag DBSCAN outliers.
 
     ``users``: the users table; ``topics``: (n, n_topics) weights aligned with it; ``topic_words``:
@@ -353,7 +402,9 @@ def segment_users(users: pd.DataFrame, topics: np.ndarray, topic_words: list[lis
     ``segment`` params. ``summary`` is the JSON-ready part of the result.
     """
     if len(topics) != len(users):
-        raise UserError(f"the topic weights have {len(topics)} rows but the users table {len(users)}; rerun `dvc repro topics`.")
+        raise UserError(
+            f"the topic weights have {len(topics)} rows but the users table {len(users)}; rerun `dvc repro topics`."
+        )
     features = list(BEHAVIOUR_FEATURES)
     X = scale_features(users, features, SKEWED_FEATURES)
     seed, sample = int(p["seed"]), int(p["silhouette_sample"])
@@ -367,7 +418,11 @@ def segment_users(users: pd.DataFrame, topics: np.ndarray, topic_words: list[lis
         "users": len(users),
         "features": features,
         "scaling": f"log1p on {', '.join(SKEWED_FEATURES)}; then every feature standardized over all users",
-        "k": {"mode": str(p["k"]), "chosen": choice.k, "silhouette": {str(k): _round(s) for k, s in choice.silhouettes.items()}},
+        "k": {
+            "mode": str(p["k"]),
+            "chosen": choice.k,
+            "silhouette": {str(k): _round(s) for k, s in choice.silhouettes.items()},
+        },
         "silhouette": _round(choice.silhouettes[choice.k]),
         "sizes": {str(c): n for c, n in enumerate(choice.sizes)},
         "overall": overall,
@@ -394,7 +449,9 @@ def study_clusters(posts: pd.DataFrame, k: int, seed: int, n_init: int, sample_s
     """
     columns = list(COUNT_FEATURES)
     if len(posts) <= k:
-        raise UserError(f"there are {len(posts)} posts, too few for segment.study_k={k} clusters; lower it or use a larger crawl.")
+        raise UserError(
+            f"there are {len(posts)} posts, too few for segment.study_k={k} clusters; lower it or use a larger crawl."
+        )
     X = scale_features(posts, columns, what="posts")
     labels = fit_kmeans(X, k, seed, n_init)
     sizes = np.bincount(labels, minlength=k).tolist()
@@ -422,7 +479,9 @@ def cluster_label(c: str, group: dict) -> str:
     return f"{c}: {group['name']} (n={group['n']})"
 
 
-def pca_figure(X: np.ndarray, labels: np.ndarray, clusters: dict[str, dict], outliers: np.ndarray, seed: int) -> plt.Figure:
+def pca_figure(
+    X: np.ndarray, labels: np.ndarray, clusters: dict[str, dict], outliers: np.ndarray, seed: int
+) -> plt.Figure:
     """Users on the first two principal components of the scaled features, coloured by cluster; outliers as black crosses."""
     use_cjk_font()
     pca = PCA(n_components=2, random_state=seed)
@@ -431,9 +490,18 @@ def pca_figure(X: np.ndarray, labels: np.ndarray, clusters: dict[str, dict], out
     cmap = plt.get_cmap("tab10")
     for c, group in clusters.items():
         members = labels == int(c)
-        ax.scatter(xy[members, 0], xy[members, 1], s=8, alpha=0.6, color=cmap(int(c) % 10), label=cluster_label(c, group))
+        ax.scatter(
+            xy[members, 0], xy[members, 1], s=8, alpha=0.6, color=cmap(int(c) % 10), label=cluster_label(c, group)
+        )
     if outliers.any():
-        ax.scatter(xy[outliers, 0], xy[outliers, 1], s=30, marker="x", color="black", label=f"DBSCAN outliers (n={int(outliers.sum())})")
+        ax.scatter(
+            xy[outliers, 0],
+            xy[outliers, 1],
+            s=30,
+            marker="x",
+            color="black",
+            label=f"DBSCAN outliers (n={int(outliers.sum())})",
+        )
     ratio = pca.explained_variance_ratio_
     ax.set_xlabel(f"PC1 ({ratio[0]:.0%} of variance)")
     ax.set_ylabel(f"PC2 ({ratio[1]:.0%} of variance)")
@@ -454,7 +522,12 @@ def k_distance_figure(kdist: np.ndarray, eps: float, min_samples: int, n_outlier
     kdist = np.sort(kdist)
     ax.plot(np.arange(len(kdist)), kdist, color="#2e86c1")
     above = int((kdist > eps).sum())
-    ax.axhline(eps, color="#c0392b", linestyle="--", label=f"eps = {eps:g}: {above} users above, {n_outliers} of them DBSCAN noise")
+    ax.axhline(
+        eps,
+        color="#c0392b",
+        linestyle="--",
+        label=f"eps = {eps:g}: {above} users above, {n_outliers} of them DBSCAN noise",
+    )
     ax.set_xlabel("users, sorted")
     ax.set_ylabel(f"distance to {min_samples}-th nearest neighbour")
     ax.set_title("k-distance plot (choose eps near the bend)")
@@ -476,7 +549,10 @@ def topic_heatmap_figure(clusters: dict[str, dict], topic_words: list[list[str]]
     fig, axes = plt.subplots(1, 2, figsize=(2.8 * means.shape[1] + 4, 0.6 * means.shape[0] + 2.5))
     topics = [f"t{t}: {' '.join(w[:n_words])}" for t, w in enumerate(topic_words)]
     rows = [cluster_label(c, g) for c, g in clusters.items()]
-    for ax, matrix, title, fmt in ((axes[0], means, "mean topic weight", "{:.3f}"), (axes[1], mix, "topic mix (rows sum to 1)", "{:.0%}")):
+    for ax, matrix, title, fmt in (
+        (axes[0], means, "mean topic weight", "{:.3f}"),
+        (axes[1], mix, "topic mix (rows sum to 1)", "{:.0%}"),
+    ):
         image = ax.imshow(matrix, cmap="Blues", aspect="auto")
         ax.set_xticks(range(matrix.shape[1]), topics, rotation=30, ha="right")
         ax.set_yticks(range(matrix.shape[0]), rows if ax is axes[0] else [c for c in clusters])
@@ -492,16 +568,29 @@ def topic_heatmap_figure(clusters: dict[str, dict], topic_words: list[list[str]]
 def silhouette_figure(silhouettes: dict[int, float | None], chosen: int, study: dict | None) -> plt.Figure:
     """Silhouette per k tried (users, log-scaled), with the study's post-level raw-count silhouette for contrast."""
     use_cjk_font()
-    ks = [k for k, s in silhouettes.items() if s is not None]
+    scored = {k: s for k, s in silhouettes.items() if s is not None}
+    ks = list(scored)
     fig, ax = plt.subplots(figsize=(7, 4))
-    ax.plot(ks, [silhouettes[k] for k in ks], marker="o", label="users, log-scaled behaviour")
-    ax.scatter([chosen], [silhouettes[chosen]], s=120, facecolors="none", edgecolors="#c0392b", label=f"chosen k = {chosen}")
+    ax.plot(ks, [scored[k] for k in ks], marker="o", label="users, log-scaled behaviour")
+    ax.scatter(
+        [chosen],
+        [scored.get(chosen, np.nan)],
+        s=120,
+        facecolors="none",
+        edgecolors="#c0392b",
+        label=f"chosen k = {chosen}",
+    )
     if study and study.get("silhouette") is not None:
-        ax.scatter([study["k"]], [study["silhouette"]], marker="s", color="#7f8c8d",
-                   label=f"study set-up: posts, raw counts (sizes {study['sizes']})")
+        ax.scatter(
+            [study["k"]],
+            [study["silhouette"]],
+            marker="s",
+            color="#7f8c8d",
+            label=f"study set-up: posts, raw counts (sizes {study['sizes']})",
+        )
     ax.set_xlabel("k")
     ax.set_ylabel("silhouette")
-    ax.set_ylim(min(0.0, *(silhouettes[k] for k in ks)) - 0.05, 1.05)
+    ax.set_ylim(min(0.0, *scored.values()) - 0.05, 1.05)
     ax.set_title("Silhouette by number of clusters")
     ax.legend(fontsize=8)
     fig.tight_layout()

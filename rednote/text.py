@@ -71,4 +71,6 @@ def tokenize(text: str, extra_stop_words: frozenset[str] = frozenset()) -> list[
 
 def tokenize_all(texts: pd.Series, extra_stop_words: frozenset[str] = frozenset()) -> pd.Series:
     """:func:`tokenize` over a column, joined by single spaces (the form TF-IDF reads with ``str.split``)."""
-    return pd.Series([" ".join(tokenize(t, extra_stop_words)) for t in texts.fillna("")], index=texts.index, dtype=object)
+    return pd.Series(
+        [" ".join(tokenize(t, extra_stop_words)) for t in texts.fillna("")], index=texts.index, dtype=object
+    )

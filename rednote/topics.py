@@ -27,9 +27,13 @@ class TopicModel:
         return [[str(vocab[i]) for i in np.argsort(-row, kind="stable")[:n]] for row in self.nmf.components_]
 
 
-def fit_topics(tokens: list[str], n_topics: int, max_features: int, min_df: int, max_df: float, seed: int) -> TopicModel:
+def fit_topics(
+    tokens: list[str], n_topics: int, max_features: int, min_df: int, max_df: float, seed: int
+) -> TopicModel:
     """Fit TF-IDF (``str.split`` analyzer, bounded vocabulary) and NMF on the training users' tokens."""
-    vectorizer = TfidfVectorizer(analyzer=str.split, max_features=max_features, min_df=min_df, max_df=max_df, dtype=np.float32)
+    vectorizer = TfidfVectorizer(
+        analyzer=str.split, max_features=max_features, min_df=min_df, max_df=max_df, dtype=np.float32
+    )
     try:
         matrix = vectorizer.fit_transform(tokens)
     except ValueError:
@@ -37,7 +41,9 @@ def fit_topics(tokens: list[str], n_topics: int, max_features: int, min_df: int,
             f"no token survives topics.min_df={min_df} and topics.max_df={max_df} in the training users' text; loosen them."
         ) from None
     if matrix.shape[1] < n_topics:
-        raise UserError(f"the vocabulary has {matrix.shape[1]} words, fewer than topics.n_topics={n_topics}; lower n_topics.")
+        raise UserError(
+            f"the vocabulary has {matrix.shape[1]} words, fewer than topics.n_topics={n_topics}; lower n_topics."
+        )
     nmf = NMF(n_components=n_topics, init="nndsvda", random_state=seed, max_iter=400)
     nmf.fit(matrix)
     return TopicModel(vectorizer, nmf)

@@ -47,8 +47,9 @@ os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 
 import importlib.util  # noqa: E402
 import itertools  # noqa: E402
+from collections.abc import Callable, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Any, Callable, Sequence  # noqa: E402
+from typing import Any
 
 import numpy as np  # noqa: E402
 
@@ -83,7 +84,12 @@ def _first_line(err: BaseException, limit: int = 160) -> str:
 
 def _looks_like_path(name: str) -> bool:
     """A local path rather than a hub id (``name`` or ``org/name``)."""
-    return name.startswith(("/", ".", "~", "\\")) or name.count("/") > 1 or "\\" in name or (len(name) > 1 and name[1] == ":")
+    return (
+        name.startswith(("/", ".", "~", "\\"))
+        or name.count("/") > 1
+        or "\\" in name
+        or (len(name) > 1 and name[1] == ":")
+    )
 
 
 def _has(folder: Path, *names: str) -> bool:
@@ -112,9 +118,12 @@ def load_transformer(model: str) -> tuple[Any, Any]:
             f"the transformer model directory {name} has no config.json, so save_pretrained did not write it; pass a "
             f"folder written by save_pretrained (config, tokenizer, weights) as embed.model=/path, or {_OFFLINE_HINT}."
         )
-    if local and _has(path, "pytorch_model.bin", "pytorch_model.bin.index.json") and not _has(
-        path, "tf_model.h5", "tf_model.h5.index.json", "model.safetensors", "model.safetensors.index.json"
-    ) and importlib.util.find_spec("torch") is None:
+    if (
+        local
+        and _has(path, "pytorch_model.bin", "pytorch_model.bin.index.json")
+        and not _has(path, "tf_model.h5", "tf_model.h5.index.json", "model.safetensors", "model.safetensors.index.json")
+        and importlib.util.find_spec("torch") is None
+    ):
         raise UserError(
             f"the transformer model directory {name} has only PyTorch weights (pytorch_model.bin), which TensorFlow "
             "cannot read without torch; on a machine with torch re-save it with save_pretrained(..., "
@@ -153,7 +162,11 @@ def _from_pretrained(transformers: Any, source: str, local: bool) -> tuple[Any, 
             tf_model = transformers.TFAutoModel.from_pretrained(source, **kwargs)
         except OSError:
             folder = Path(source)
-            if local and _has(folder, "pytorch_model.bin", "pytorch_model.bin.index.json") and importlib.util.find_spec("torch"):
+            if (
+                local
+                and _has(folder, "pytorch_model.bin", "pytorch_model.bin.index.json")
+                and importlib.util.find_spec("torch")
+            ):
                 tf_model = transformers.TFAutoModel.from_pretrained(source, from_pt=True, **kwargs)
             else:
                 raise
@@ -276,7 +289,9 @@ def _distilbert_forward(embeddings: Any, blocks: list[Any], pooling: str) -> Cal
             return feed_forward(block, sa)
 
         # embeddings of the real tokens only: word + position (its column in the padded batch), LayerNorm
-        packed = embeddings(input_ids=tf.gather_nd(input_ids, where)[None], position_ids=where[:, 1][None], training=False)
+        packed = embeddings(
+            input_ids=tf.gather_nd(input_ids, where)[None], position_ids=where[:, 1][None], training=False
+        )
         h = tf.reshape(packed, (-1, dim))
         if pooling == "cls":
             for block in blocks[:-1]:
@@ -302,11 +317,17 @@ class TransformerEncoder:
 
     column = "text"
 
-    def __init__(self, model: str, pooling: str = "cls", max_length: int = 128, batch_size: int = 32, progress: bool = True):
+    def __init__(
+        self, model: str, pooling: str = "cls", max_length: int = 128, batch_size: int = 32, progress: bool = True
+    ):
         if pooling not in POOLINGS:
-            raise UserError(f"embed.pooling={pooling!r} is not a pooling here; use cls (the study's CLS token) or mean.")
+            raise UserError(
+                f"embed.pooling={pooling!r} is not a pooling here; use cls (the study's CLS token) or mean."
+            )
         if isinstance(max_length, bool) or not isinstance(max_length, (int, np.integer)) or max_length < 2:
-            raise UserError(f"embed.max_length={max_length!r} must be a whole number of tokens, at least 2 (the study used 128).")
+            raise UserError(
+                f"embed.max_length={max_length!r} must be a whole number of tokens, at least 2 (the study used 128)."
+            )
         if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise UserError(f"embed.batch_size={batch_size!r} must be a whole number of texts, at least 1.")
         self.model = model
@@ -318,7 +339,7 @@ class TransformerEncoder:
         self._model: Any = None
         self._forward: Any = None
 
-    def fit(self, texts: list[str]) -> "TransformerEncoder":
+    def fit(self, texts: list[str]) -> TransformerEncoder:
         return self  # pretrained: nothing to fit
 
     def _load(self) -> None:
@@ -327,13 +348,18 @@ class TransformerEncoder:
         tokenizer, model = load_transformer(self.model)
         positions = getattr(model.config, "max_position_embeddings", None)
         if positions is not None and self.max_length > int(positions):
-            raise UserError(f"embed.max_length={self.max_length} exceeds the {positions} positions of {self.model}; lower it.")
+            raise UserError(
+                f"embed.max_length={self.max_length} exceeds the {positions} positions of {self.model}; lower it."
+            )
         import tensorflow as tf
 
         # the packed forward needs a first token in every text; DistilBERT's tokenizer always adds [CLS] and [SEP]
         parts = _distilbert_blocks(model) if len(tokenizer("")["input_ids"]) > 0 else None
         body = _distilbert_forward(*parts, self.pooling) if parts is not None else _generic_forward(model, self.pooling)
-        signature = [tf.TensorSpec([None, None], tf.int32, name="input_ids"), tf.TensorSpec([None, None], tf.int32, name="attention_mask")]
+        signature = [
+            tf.TensorSpec([None, None], tf.int32, name="input_ids"),
+            tf.TensorSpec([None, None], tf.int32, name="attention_mask"),
+        ]
         self._tokenizer, self._model = tokenizer, model
         self._forward = tf.function(body, input_signature=signature)
 
@@ -354,8 +380,12 @@ class TransformerEncoder:
         flat_parts, length_parts = [], []
         for begin in range(0, len(texts), _TOKENIZE_CHUNK):
             ids = self._tokenizer(
-                texts[begin : begin + _TOKENIZE_CHUNK], truncation=True, max_length=self.max_length, padding=False,
-                return_attention_mask=False, return_token_type_ids=False,
+                texts[begin : begin + _TOKENIZE_CHUNK],
+                truncation=True,
+                max_length=self.max_length,
+                padding=False,
+                return_attention_mask=False,
+                return_token_type_ids=False,
             )["input_ids"]
             lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
             flat_parts.append(np.fromiter(itertools.chain.from_iterable(ids), dtype=np.int32, count=int(lengths.sum())))
@@ -381,12 +411,16 @@ class TransformerEncoder:
         batches = range(0, len(first), self.batch_size)
         for begin in tqdm(batches, desc="transformer", unit="batch", disable=not self.progress):
             rows = order[begin : begin + self.batch_size]
-            input_ids, mask = _padded(flat, starts[rows], lengths[rows], _pad_width(int(lengths[rows].max()), self.max_length), pad_id)
+            input_ids, mask = _padded(
+                flat, starts[rows], lengths[rows], _pad_width(int(lengths[rows].max()), self.max_length), pad_id
+            )
             out[rows] = self._forward(input_ids, mask).numpy()
         return out if len(first) == len(texts) else out[slot]
 
 
-def _padded(flat: np.ndarray, starts: np.ndarray, lengths: np.ndarray, width: int, pad_id: int) -> tuple[np.ndarray, np.ndarray]:
+def _padded(
+    flat: np.ndarray, starts: np.ndarray, lengths: np.ndarray, width: int, pad_id: int
+) -> tuple[np.ndarray, np.ndarray]:
     """(input_ids, attention_mask) of shape (rows, width) for the given texts, right-padded, no Python loop."""
     columns = np.arange(width)
     mask = columns[None, :] < lengths[:, None]

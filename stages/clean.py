@@ -1,15 +1,11 @@
 """clean: raw crawl CSV → posts.parquet (parsed, windowed, de-duplicated, pseudonymized) + data quality."""
 
 import logging
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from rednote.cleaning import Window, clean_posts  # noqa: E402
-from rednote.io import write_json, write_table  # noqa: E402
-from rednote.schema import read_raw  # noqa: E402
-from rednote.stage import load_params, run, section  # noqa: E402
+from rednote.cleaning import Window, clean_posts
+from rednote.io import write_json, write_table
+from rednote.schema import read_raw
+from rednote.stage import load_params, run, section
 
 log = logging.getLogger("rednote.clean")
 
@@ -18,14 +14,26 @@ def main() -> None:
     params = load_params()
     data, p = section(params, "data"), section(params, "clean")
     raw, read = read_raw(data["raw"], float(p["max_malformed_share"]))
-    log.info("read %d rows (%s, %d malformed skipped) from %s", len(raw), read.encoding, read.malformed_rows, data["raw"])
+    log.info(
+        "read %d rows (%s, %d malformed skipped) from %s", len(raw), read.encoding, read.malformed_rows, data["raw"]
+    )
     if read.malformed_rows:
-        log.warning("%s: %d malformed row(s) over %d line(s) skipped, the first at line %d",
-                    data["raw"], read.malformed_rows, read.malformed_lines, read.first_malformed_line)
-    posts, quality = clean_posts(raw, Window.of(p["window_start"], p["window_end"]), str(p["pseudonym_key"]), str(data["raw"]))
+        log.warning(
+            "%s: %d malformed row(s) over %d line(s) skipped, the first at line %d",
+            data["raw"],
+            read.malformed_rows,
+            read.malformed_lines,
+            read.first_malformed_line,
+        )
+    posts, quality = clean_posts(
+        raw, Window.of(p["window_start"], p["window_end"]), str(p["pseudonym_key"]), str(data["raw"])
+    )
     quality.update(
-        rows_read=read.rows_read, malformed_rows=read.malformed_rows, malformed_lines=read.malformed_lines,
-        first_malformed_line=read.first_malformed_line, encoding=read.encoding,
+        rows_read=read.rows_read,
+        malformed_rows=read.malformed_rows,
+        malformed_lines=read.malformed_lines,
+        first_malformed_line=read.first_malformed_line,
+        encoding=read.encoding,
     )
     write_table(posts, data["posts"])
     write_json(quality, "metrics/data_quality.json")

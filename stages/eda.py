@@ -1,14 +1,11 @@
 """eda: the study's exploratory figures (count distributions, counts by retention, correlations, daily active users, top words)."""
 
 import logging
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from rednote import plots  # noqa: E402
-from rednote.io import read_table, write_csv  # noqa: E402
-from rednote.stage import load_params, run, section  # noqa: E402
+from rednote import plots
+from rednote.io import read_table, write_csv
+from rednote.stage import load_params, run, section
 
 log = logging.getLogger("rednote.eda")
 OUT = Path("plots/eda")

@@ -1,15 +1,12 @@
 """embed: users → one text vector per user (pretrained encoders via a cache; fitted ones on training users only)."""
 
 import logging
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from rednote.embed_cache import cached_transform, config_key  # noqa: E402
-from rednote.encoders import cache_identity, make_encoder  # noqa: E402
-from rednote.io import read_table, write_array  # noqa: E402
-from rednote.stage import load_params, run, section  # noqa: E402
+from rednote.embed_cache import cached_transform, config_key
+from rednote.encoders import cache_identity, make_encoder
+from rednote.io import read_table, write_array
+from rednote.stage import load_params, run, section
 
 log = logging.getLogger("rednote.embed")
 

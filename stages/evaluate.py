@@ -1,16 +1,12 @@
 """evaluate: probabilities → held-out test metrics (threshold from validation), ROC/PR/confusion plot data."""
 
 import logging
-import sys
-from pathlib import Path
 
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from rednote.io import read_table, write_csv, write_json  # noqa: E402
-from rednote.metrics import curves, evaluate_model, null_scores  # noqa: E402
-from rednote.stage import load_params, run, section  # noqa: E402
+from rednote.io import read_table, write_csv, write_json
+from rednote.metrics import curves, evaluate_model, null_scores
+from rednote.stage import load_params, run, section
 
 log = logging.getLogger("rednote.evaluate")
 MODELS = {"test": ("p_model", "model"), "baseline": ("p_baseline", "baseline")}
@@ -40,7 +36,13 @@ def main() -> None:
             roc, pr = curves(y_test, None)
         else:
             report[key] = evaluate_model(
-                y_val, val[column].to_numpy(), y_test, test[column].to_numpy(), int(p["bootstrap"]), float(p["ci_level"]), int(p["seed"])
+                y_val,
+                val[column].to_numpy(),
+                y_test,
+                test[column].to_numpy(),
+                int(p["bootstrap"]),
+                float(p["ci_level"]),
+                int(p["seed"]),
             )
             roc, pr = curves(y_test, test[column].to_numpy())
             threshold = report["test"]["threshold"]
@@ -50,7 +52,12 @@ def main() -> None:
     confusion = pd.DataFrame({"actual": y_test if threshold is not None else [], "predicted": predicted})
     write_csv(confusion, "plots/evaluate/confusion.csv")
     write_json(report, "metrics/metrics.json")
-    log.info("test ROC-AUC %s, F1 %s; baseline ROC-AUC %s", report["test"]["roc_auc"], report["test"]["f1"], report["baseline"]["roc_auc"])
+    log.info(
+        "test ROC-AUC %s, F1 %s; baseline ROC-AUC %s",
+        report["test"]["roc_auc"],
+        report["test"]["f1"],
+        report["baseline"]["roc_auc"],
+    )
 
 
 if __name__ == "__main__":

@@ -1,17 +1,14 @@
 """explain: the trained model's permutation importance on the test split (behaviour features, topics, text as one group)."""
 
 import logging
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from rednote import plots  # noqa: E402
-from rednote.errors import UserError  # noqa: E402
-from rednote.importance import feature_groups, permutation_importance  # noqa: E402
-from rednote.io import read_array, read_table, write_csv, write_json  # noqa: E402
-from rednote.models import build_design, load_fitted, seed_tensorflow  # noqa: E402
-from rednote.stage import load_params, run, section  # noqa: E402
+from rednote import plots
+from rednote.errors import UserError
+from rednote.importance import feature_groups, permutation_importance
+from rednote.io import read_array, read_table, write_csv, write_json
+from rednote.models import build_design, load_fitted, seed_tensorflow
+from rednote.stage import load_params, run, section
 
 log = logging.getLogger("rednote.explain")
 MODELS = Path("models")
@@ -22,16 +19,28 @@ def main() -> None:
     data, t, p = section(params, "data"), section(params, "train"), section(params, "explain")
     users = read_table(data["users"])
     if (MODELS / "NOT_TRAINED.txt").exists():
-        raise UserError(f"no model was trained ({(MODELS / 'NOT_TRAINED.txt').read_text().strip()}); nothing to explain.")
+        raise UserError(
+            f"no model was trained ({(MODELS / 'NOT_TRAINED.txt').read_text().strip()}); nothing to explain."
+        )
     seed_tensorflow(int(t["seed"]), int(t["threads"]))
     split = users["split"].to_numpy()
     design = build_design(
-        users, read_array(data["topics"]), read_array(data["embeddings"]), split == "train", list(t["features"]), bool(t["log_counts"])
+        users,
+        read_array(data["topics"]),
+        read_array(data["embeddings"]),
+        split == "train",
+        list(t["features"]),
+        bool(t["log_counts"]),
     )
     model = load_fitted(str(t["model"]), MODELS, design.X.shape[1], t)
     test = split == "test"
     table = permutation_importance(
-        model.predict, design.X[test], users["retained"].to_numpy()[test], feature_groups(design.names), int(p["repeats"]), int(p["seed"])
+        model.predict,
+        design.X[test],
+        users["retained"].to_numpy()[test],
+        feature_groups(design.names),
+        int(p["repeats"]),
+        int(p["seed"]),
     )
     write_csv(table, "plots/explain/importance.csv")
     plots.save(plots.importance(table, str(t["model"])), "plots/explain/importance.png")

@@ -1,17 +1,13 @@
 """label: posts → one row per January user: January-only features, text, tokens, `retained`, split."""
 
 import logging
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from rednote.cleaning import Window  # noqa: E402
-from rednote.cohort import assign_split, build_users  # noqa: E402
-from rednote.errors import UserError  # noqa: E402
-from rednote.io import read_table, write_json, write_table  # noqa: E402
-from rednote.stage import load_params, run, section  # noqa: E402
-from rednote.text import tokenize_all  # noqa: E402
+from rednote.cleaning import Window
+from rednote.cohort import assign_split, build_users
+from rednote.errors import UserError
+from rednote.io import read_table, write_json, write_table
+from rednote.stage import load_params, run, section
+from rednote.text import tokenize_all
 
 log = logging.getLogger("rednote.label")
 
@@ -40,8 +36,13 @@ def main() -> None:
     write_table(users, data["users"])
     by_split = users.groupby("split")["retained"].agg(["size", "sum"])
     write_json(
-        {"users_in_cohort": len(users), "retained_users": int(users["retained"].sum()),
-         "splits": {name: {"users": int(row["size"]), "retained": int(row["sum"])} for name, row in by_split.iterrows()}},
+        {
+            "users_in_cohort": len(users),
+            "retained_users": int(users["retained"].sum()),
+            "splits": {
+                name: {"users": int(row["size"]), "retained": int(row["sum"])} for name, row in by_split.iterrows()
+            },
+        },
         "metrics/cohort.json",
     )
     log.info("wrote %d users (%d retained) to %s", len(users), int(users["retained"].sum()), data["users"])

@@ -2,18 +2,21 @@
 
 import json
 import logging
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from rednote import plots  # noqa: E402
-from rednote.communities import find_communities, sizes_figure  # noqa: E402
-from rednote.errors import UserError  # noqa: E402
-from rednote.io import read_array, read_table, write_csv, write_json  # noqa: E402
-from rednote.segments import (  # noqa: E402
-    k_distance_figure, pca_figure, segment_users, silhouette_figure, study_clusters, topic_heatmap_figure)
-from rednote.stage import load_params, run, section  # noqa: E402
+from rednote import plots
+from rednote.communities import find_communities, sizes_figure
+from rednote.errors import UserError
+from rednote.io import read_array, read_table, write_csv, write_json
+from rednote.segments import (
+    k_distance_figure,
+    pca_figure,
+    segment_users,
+    silhouette_figure,
+    study_clusters,
+    topic_heatmap_figure,
+)
+from rednote.stage import load_params, run, section
 
 log = logging.getLogger("rednote.segment")
 TOPICS_JSON, OUT = Path("metrics/topics.json"), Path("plots/segment")
@@ -29,24 +32,56 @@ def main() -> None:
     # Labels only describe groups, never form them; like eda and topics, rates use the splits named here.
     counted = users["split"].isin(list(p["retention_splits"])).to_numpy()
     seg = segment_users(users, topics, topic_words, counted, p)
-    com = find_communities(users["user_id"].tolist(), users["tags"].tolist(), users["retained"].to_numpy(), counted, p["communities"], int(p["seed"]))
+    com = find_communities(
+        users["user_id"].tolist(),
+        users["tags"].tolist(),
+        users["retained"].to_numpy(),
+        counted,
+        p["communities"],
+        int(p["seed"]),
+    )
     study = None
     if p["study_mode"]:
         posts = read_table(data["posts"])
         study = study_clusters(posts, int(p["study_k"]), int(p["seed"]), int(p["n_init"]), int(p["silhouette_sample"]))
-    write_json({**seg.summary, "retention_on": list(p["retention_splits"]), "communities": com.summary,
-                "study_mode": study or {"enabled": False}}, "metrics/segments.json")
+    write_json(
+        {
+            **seg.summary,
+            "retention_on": list(p["retention_splits"]),
+            "communities": com.summary,
+            "study_mode": study or {"enabled": False},
+        },
+        "metrics/segments.json",
+    )
     write_csv(seg.outlier_table, "metrics/segment_outliers.csv")
     write_csv(com.table, "metrics/segment_communities.csv")
     write_csv(com.central, "metrics/segment_central_users.csv")
-    plots.save(pca_figure(seg.X, seg.choice.labels, seg.clusters, seg.outliers, int(p["seed"])), OUT / "pca_clusters.png")
-    plots.save(k_distance_figure(seg.kdist, float(p["dbscan"]["eps"]), int(p["dbscan"]["min_samples"]), int(seg.outliers.sum())), OUT / "k_distance.png")
+    plots.save(
+        pca_figure(seg.X, seg.choice.labels, seg.clusters, seg.outliers, int(p["seed"])), OUT / "pca_clusters.png"
+    )
+    plots.save(
+        k_distance_figure(
+            seg.kdist, float(p["dbscan"]["eps"]), int(p["dbscan"]["min_samples"]), int(seg.outliers.sum())
+        ),
+        OUT / "k_distance.png",
+    )
     plots.save(topic_heatmap_figure(seg.clusters, topic_words), OUT / "topics_by_segment.png")
     plots.save(silhouette_figure(seg.choice.silhouettes, seg.choice.k, study), OUT / "silhouette_by_k.png")
-    plots.save(sizes_figure(com.table, int(p["communities"]["plot_top"]), com.summary.get("reason")), OUT / "community_sizes.png")
-    log.info("%d users: k=%d (silhouette %s), sizes %s; %d outliers; %s communities (modularity %s); study mode %s",
-             len(users), seg.choice.k, seg.summary["silhouette"], seg.choice.sizes, int(seg.outliers.sum()),
-             com.summary["count"], com.summary["modularity"], study and (study["silhouette"], study["sizes"]))
+    plots.save(
+        sizes_figure(com.table, int(p["communities"]["plot_top"]), com.summary.get("reason")),
+        OUT / "community_sizes.png",
+    )
+    log.info(
+        "%d users: k=%d (silhouette %s), sizes %s; %d outliers; %s communities (modularity %s); study mode %s",
+        len(users),
+        seg.choice.k,
+        seg.summary["silhouette"],
+        seg.choice.sizes,
+        int(seg.outliers.sum()),
+        com.summary["count"],
+        com.summary["modularity"],
+        study and (study["silhouette"], study["sizes"]),
+    )
 
 
 if __name__ == "__main__":

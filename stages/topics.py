@@ -1,14 +1,10 @@
 """topics: users' January tokens → NMF topic weights per user (fitted on training users) + topic table."""
 
 import logging
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from rednote.io import read_table, write_array, write_json  # noqa: E402
-from rednote.stage import load_params, run, section  # noqa: E402
-from rednote.topics import fit_topics, topic_table  # noqa: E402
+from rednote.io import read_table, write_array, write_json
+from rednote.stage import load_params, run, section
+from rednote.topics import fit_topics, topic_table
 
 log = logging.getLogger("rednote.topics")
 
@@ -19,7 +15,12 @@ def main() -> None:
     users = read_table(data["users"])
     train = users["split"] == "train"
     model = fit_topics(
-        users.loc[train, "tokens"].tolist(), int(p["n_topics"]), int(p["max_features"]), int(p["min_df"]), float(p["max_df"]), int(p["seed"])
+        users.loc[train, "tokens"].tolist(),
+        int(p["n_topics"]),
+        int(p["max_features"]),
+        int(p["min_df"]),
+        float(p["max_df"]),
+        int(p["seed"]),
     )
     weights = model.weights(users["tokens"].tolist())
     table = topic_table(weights[train.to_numpy()], users.loc[train, "retained"], model.top_words(int(p["n_top_words"])))

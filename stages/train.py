@@ -2,17 +2,14 @@
 
 import logging
 import pickle
-import sys
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from rednote.errors import UserError  # noqa: E402
-from rednote.io import atomic_path, read_array, read_table, write_table  # noqa: E402
-from rednote.models import build_design, fit_logreg, fit_named, log_fit, seed_tensorflow, trainability_problem  # noqa: E402
-from rednote.stage import load_params, run, section  # noqa: E402
+from rednote.errors import UserError
+from rednote.io import atomic_path, read_array, read_table, write_table
+from rednote.models import build_design, fit_logreg, fit_named, log_fit, seed_tensorflow, trainability_problem
+from rednote.stage import load_params, run, section
 
 log = logging.getLogger("rednote.train")
 MODELS = Path("models")
@@ -49,7 +46,12 @@ def main() -> None:
             seed_tensorflow(int(p["seed"]), int(p["threads"]))
             train, val = split == "train", split == "val"
             design = build_design(
-                users, read_array(data["topics"]), read_array(data["embeddings"]), train, list(p["features"]), bool(p["log_counts"])
+                users,
+                read_array(data["topics"]),
+                read_array(data["embeddings"]),
+                train,
+                list(p["features"]),
+                bool(p["log_counts"]),
             )
             callbacks = [DVCLiveCallback(live=live)] if p["model"] == "mlp" else []
             model = fit_named(str(p["model"]), design.X, y, train, val, p, callbacks)
@@ -60,7 +62,13 @@ def main() -> None:
             model.save(MODELS)
             with atomic_path(MODELS / "design.pkl") as tmp:
                 tmp.write_bytes(pickle.dumps({"baseline": baseline, "scaler": design.scaler, "features": design.names}))
-            log.info("%s trained on %d users (%d retained), %d features", p["model"], int(train.sum()), int(y[train].sum()), design.X.shape[1])
+            log.info(
+                "%s trained on %d users (%d retained), %d features",
+                p["model"],
+                int(train.sum()),
+                int(y[train].sum()),
+                design.X.shape[1],
+            )
     write_table(predictions, data["predictions"])
 
 

@@ -18,7 +18,9 @@ def env() -> dict[str, str]:
     """The environment for DVC and stage commands: this interpreter's bin first, no network, no prompts."""
     e = dict(os.environ)
     e["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{e.get('PATH', '')}"
-    e.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", DVC_NO_ANALYTICS="1", TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0")
+    e.update(
+        HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", DVC_NO_ANALYTICS="1", TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0"
+    )
     return e
 
 
@@ -26,12 +28,15 @@ def sh(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess
     """Run a command in ``cwd``; on failure show its output in the assertion."""
     done = subprocess.run(args, cwd=cwd, env=env(), capture_output=True, text=True)
     if check and done.returncode != 0:
-        raise AssertionError(f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
+        raise AssertionError(
+            f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+        )
     return done
 
 
 def copy_repo(dest: Path) -> Path:
     """Copy the working tree (code, params, sample data; no caches or outputs) to ``dest`` and git-init it."""
+
     def ignore(folder: str, names: list[str]) -> set[str]:
         return {n for n in names if n in SKIP or n.endswith(".pyc")}
 

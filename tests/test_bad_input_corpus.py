@@ -16,10 +16,33 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-HEADER = ["title", "content", "address", "label", "user_name", "user_id", "like_count", "collect_count",
-          "comment_count", "share_count", "create_time", "post_id", "ip_localtion", "image", "type"]
-WORDS = ["learn chinese 学中文 pinyin", "tiktok ban 封禁 court", "cat tax meme 梗", "hotpot 美食 noodles",
-         "daily life 日常 cooking", "travel 旅游 beijing", "dog pets 宠物 walk", "shop 跨境电商 money"]
+HEADER = [
+    "title",
+    "content",
+    "address",
+    "label",
+    "user_name",
+    "user_id",
+    "like_count",
+    "collect_count",
+    "comment_count",
+    "share_count",
+    "create_time",
+    "post_id",
+    "ip_localtion",
+    "image",
+    "type",
+]
+WORDS = [
+    "learn chinese 学中文 pinyin",
+    "tiktok ban 封禁 court",
+    "cat tax meme 梗",
+    "hotpot 美食 noodles",
+    "daily life 日常 cooking",
+    "travel 旅游 beijing",
+    "dog pets 宠物 walk",
+    "shop 跨境电商 money",
+]
 
 
 def rows(n_users: int, months: tuple[int, ...] = (1,), retained: int = 0, **overrides) -> pd.DataFrame:
@@ -27,11 +50,25 @@ def rows(n_users: int, months: tuple[int, ...] = (1,), retained: int = 0, **over
     out = []
     for u in range(n_users):
         for m in months + ((2,) if u < retained else ()):
-            out.append({"title": f"post {u}", "content": WORDS[u % len(WORDS)] + f" #tiktokrefugee[话题]# word{u % 5}",
-                        "address": f"https://www.xiaohongshu.com/user/profile/{u:024x}?xsec_token=tok{u}", "label": "tiktokrefugee",
-                        "user_name": f"name{u}", "user_id": f"{u:024x}", "like_count": str(u * 7 % 50),
-                        "collect_count": "1", "comment_count": "2", "share_count": "", "create_time": f"{m}/{1 + u % 27}/2025 10:{u % 60:02d}",
-                        "post_id": f"{u:012x}{m:012x}", "ip_localtion": "美国", "image": "https://img", "type": "normal"})
+            out.append(
+                {
+                    "title": f"post {u}",
+                    "content": WORDS[u % len(WORDS)] + f" #tiktokrefugee[话题]# word{u % 5}",
+                    "address": f"https://www.xiaohongshu.com/user/profile/{u:024x}?xsec_token=tok{u}",
+                    "label": "tiktokrefugee",
+                    "user_name": f"name{u}",
+                    "user_id": f"{u:024x}",
+                    "like_count": str(u * 7 % 50),
+                    "collect_count": "1",
+                    "comment_count": "2",
+                    "share_count": "",
+                    "create_time": f"{m}/{1 + u % 27}/2025 10:{u % 60:02d}",
+                    "post_id": f"{u:012x}{m:012x}",
+                    "ip_localtion": "美国",
+                    "image": "https://img",
+                    "type": "normal",
+                }
+            )
     frame = pd.DataFrame(out, columns=HEADER)
     for column, value in overrides.items():
         frame[column] = value
@@ -43,8 +80,19 @@ def csv_text(frame: pd.DataFrame, **kw) -> str:
 
 
 ODD_COUNTS = ["1.2万", "10万+", "1千+", "10+", "1,234", " 37 ", "赞", "-5", "abc", "1e5", ""] * 4
-ODD_TIMES = ["2025-01-14 12:08:33", "2025/1/14 12:08", "01-14", "3天前", "昨天 18:20", "", "2/30/2025 1:00", "1/1/1900 0:00",
-             "2025-01-20", "1/20/2025 8:00", "1/21/2025 9:00"] * 4
+ODD_TIMES = [
+    "2025-01-14 12:08:33",
+    "2025/1/14 12:08",
+    "01-14",
+    "3天前",
+    "昨天 18:20",
+    "",
+    "2/30/2025 1:00",
+    "1/1/1900 0:00",
+    "2025-01-20",
+    "1/20/2025 8:00",
+    "1/21/2025 9:00",
+] * 4
 MANY = rows(60, retained=6)
 BROKEN_ROWS = csv_text(MANY).splitlines()
 FEW_BAD = "\n".join(BROKEN_ROWS[:30] + [BROKEN_ROWS[30] + ",extra,fields"] + BROKEN_ROWS[31:]) + "\n"
@@ -57,17 +105,39 @@ CASES = {
     "header_only": ((",".join(HEADER) + "\n").encode(), "label", "observation window"),
     "missing_user_id": (csv_text(MANY.drop(columns=["user_id"])).encode(), "clean", "user_id"),
     "missing_like_count": (csv_text(MANY.drop(columns=["like_count"])).encode(), "clean", "like_count"),
-    "adaptation_aliases": (csv_text(MANY.rename(columns={"image": "post_image", "type": "post_type"})).encode(), "train", None),
-    "extra_columns_odd_headers": (csv_text(MANY.assign(extra=1).rename(columns={"user_id": " User_ID "})).encode(), "label", None),
+    "adaptation_aliases": (
+        csv_text(MANY.rename(columns={"image": "post_image", "type": "post_type"})).encode(),
+        "train",
+        None,
+    ),
+    "extra_columns_odd_headers": (
+        csv_text(MANY.assign(extra=1).rename(columns={"user_id": " User_ID "})).encode(),
+        "label",
+        None,
+    ),
     "utf8_bom": (csv_text(MANY).encode("utf-8-sig"), "label", None),
     "gbk": (csv_text(MANY.drop(columns=["content"]).assign(content="学中文 日常")).encode("gbk"), "label", None),
     "utf16": (csv_text(MANY).encode("utf-16"), "clean", "UTF-8"),
     "binary": (bytes(range(256)) * 4, "clean", None),
-    "unclosed_quote": ((",".join(HEADER) + '\n"t,"oops unclosed,' + ",".join(["x"] * 13) + "\n" + "\n".join(BROKEN_ROWS[1:5]) + "\n").encode(), "clean", "unclosed quote"),
+    "unclosed_quote": (
+        (
+            ",".join(HEADER) + '\n"t,"oops unclosed,' + ",".join(["x"] * 13) + "\n" + "\n".join(BROKEN_ROWS[1:5]) + "\n"
+        ).encode(),
+        "clean",
+        "unclosed quote",
+    ),
     "few_malformed_rows": (FEW_BAD.encode(), "label", None),
     "many_malformed_rows": (MANY_BAD.encode(), "clean", "malformed"),
-    "embedded_newlines_commas": (csv_text(MANY.assign(content="line one, with comma\nline two \"quoted\"\n#学中文[话题]#")).encode(), "label", None),
-    "count_oddities": (csv_text(rows(len(ODD_COUNTS), like_count=ODD_COUNTS, share_count=ODD_COUNTS)).encode(), "label", None),
+    "embedded_newlines_commas": (
+        csv_text(MANY.assign(content='line one, with comma\nline two "quoted"\n#学中文[话题]#')).encode(),
+        "label",
+        None,
+    ),
+    "count_oddities": (
+        csv_text(rows(len(ODD_COUNTS), like_count=ODD_COUNTS, share_count=ODD_COUNTS)).encode(),
+        "label",
+        None,
+    ),
     "time_oddities": (csv_text(rows(len(ODD_TIMES), create_time=ODD_TIMES)).encode(), "label", None),
     "all_march": (csv_text(rows(20, months=(3,))).encode(), "label", "observation window"),
     "all_february": (csv_text(rows(20, months=(2,))).encode(), "label", "observation window"),

@@ -12,7 +12,12 @@ def test_posts_outside_the_window_are_dropped_and_counted(make_raw):
         [
             {"user_id": "a", "post_id": "1", "create_time": "12/31/2024 23:59", "like_count": "1"},
             {"user_id": "a", "post_id": "2", "create_time": "1/1/2025 0:00", "like_count": "2"},
-            {"user_id": "a", "post_id": "3", "create_time": "2/28/2025 23:59", "like_count": "3"},  # last day counts whole
+            {
+                "user_id": "a",
+                "post_id": "3",
+                "create_time": "2/28/2025 23:59",
+                "like_count": "3",
+            },  # last day counts whole
             {"user_id": "a", "post_id": "4", "create_time": "3/1/2025 0:00", "like_count": "4"},
         ]
     )
@@ -40,9 +45,17 @@ def test_counts_times_and_text_are_parsed(make_raw):
     raw = make_raw(
         [
             {
-                "user_id": "a", "post_id": "1", "create_time": "1/14/2025 12:08", "like_count": "1.2万",
-                "collect_count": "1千+", "comment_count": "10+", "share_count": "", "type": "video",
-                "title": "Learning 中文", "content": "day 1 #tiktokrefugee[话题]# #学中文[话题]#", "label": "tiktokrefugee#LearnChinese",
+                "user_id": "a",
+                "post_id": "1",
+                "create_time": "1/14/2025 12:08",
+                "like_count": "1.2万",
+                "collect_count": "1千+",
+                "comment_count": "10+",
+                "share_count": "",
+                "type": "video",
+                "title": "Learning 中文",
+                "content": "day 1 #tiktokrefugee[话题]# #学中文[话题]#",
+                "label": "tiktokrefugee#LearnChinese",
             }
         ]
     )
@@ -72,9 +85,13 @@ def test_no_personal_data_leaves_clean(make_raw):
     raw = make_raw(
         [
             {
-                "user_id": "5f1e0c2b000000000101d2a3", "post_id": "678a", "create_time": "1/3/2025 1:00",
-                "user_name": "Sarah in Ohio", "address": "https://www.xiaohongshu.com/user/profile/5f1e?xsec_token=ABC",
-                "image": "https://sns-webpic-qc.xhscdn.com/x.jpg", "ip_localtion": "美国",
+                "user_id": "5f1e0c2b000000000101d2a3",
+                "post_id": "678a",
+                "create_time": "1/3/2025 1:00",
+                "user_name": "Sarah in Ohio",
+                "address": "https://www.xiaohongshu.com/user/profile/5f1e?xsec_token=ABC",
+                "image": "https://sns-webpic-qc.xhscdn.com/x.jpg",
+                "ip_localtion": "美国",
             }
         ]
     )

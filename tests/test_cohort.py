@@ -11,7 +11,9 @@ FEB = Window.of("2025-02-01", "2025-02-28")
 
 
 def posts(rows):
-    frame = pd.DataFrame(rows, columns=["user_id", "created_at", "likes", "collects", "comments", "shares", "is_video", "text"])
+    frame = pd.DataFrame(
+        rows, columns=["user_id", "created_at", "likes", "collects", "comments", "shares", "is_video", "text"]
+    )
     frame["created_at"] = pd.to_datetime(frame["created_at"])
     frame["post_id"] = [f"p{i}" for i in range(len(frame))]
     frame["tags"] = [["t"]] * len(frame)
@@ -64,7 +66,11 @@ def test_features_use_january_posts_only():
 
 
 def test_mean_posting_hour_lies_on_the_clock_circle():
-    users = build_users(posts([("a", "2025-01-05 23:00", 0, 0, 0, 0, False, "x"), ("a", "2025-01-06 01:00", 0, 0, 0, 0, False, "y")]), JAN, FEB)
+    users = build_users(
+        posts([("a", "2025-01-05 23:00", 0, 0, 0, 0, False, "x"), ("a", "2025-01-06 01:00", 0, 0, 0, 0, False, "y")]),
+        JAN,
+        FEB,
+    )
     # 23:00 and 01:00 average to midnight, not noon
     assert users["hour_cos"].iloc[0] > 0.9 and abs(users["hour_sin"].iloc[0]) < 1e-9
 

@@ -8,13 +8,23 @@ import pytest
 
 from rednote.communities import find_communities, retention, sizes_figure, tag_graph, tag_matrix
 
-PARAMS = {"max_tag_share": 0.6, "max_pairs": 100_000, "min_shared_tags": 1, "resolution": 1.0, "n_top_tags": 3, "top_central": 3, "plot_top": 10}
+PARAMS = {
+    "max_tag_share": 0.6,
+    "max_pairs": 100_000,
+    "min_shared_tags": 1,
+    "resolution": 1.0,
+    "n_top_tags": 3,
+    "top_central": 3,
+    "plot_top": 10,
+}
 
 
 def two_groups():
     """Twelve users: six share the tags a1–a3 (pairwise), six share b1–b3; everyone also has the generic tag."""
     pairs = [("1", "2"), ("2", "3"), ("1", "3"), ("1", "2"), ("2", "3"), ("1", "3")]
-    tags = [[f"a{x}", f"a{y}", "tiktokrefugee"] for x, y in pairs] + [[f"b{x}", f"b{y}", "tiktokrefugee"] for x, y in pairs]
+    tags = [[f"a{x}", f"a{y}", "tiktokrefugee"] for x, y in pairs] + [
+        [f"b{x}", f"b{y}", "tiktokrefugee"] for x, y in pairs
+    ]
     return [f"u{i:02d}" for i in range(12)], tags
 
 
@@ -33,9 +43,14 @@ def test_tags_on_too_many_users_are_dropped_and_reported():
 
 
 def test_the_most_used_tags_go_until_the_pairs_fit_the_budget():
-    tags = [["common", f"t{i % 4}"] for i in range(10)]  # common: 45 pairs; t0, t1: 3 users (3 pairs); t2, t3: 2 users (1 pair)
+    tags = [
+        ["common", f"t{i % 4}"] for i in range(10)
+    ]  # common: 45 pairs; t0, t1: 3 users (3 pairs); t2, t3: 2 users (1 pair)
     tm = tag_matrix(tags, max_tag_share=1.0, max_pairs=5)
-    assert tm.too_common == {} and tm.over_budget == {"common": 10, "t0": 3}  # 53 → 8 → 5 pairs; of equals, t0 goes first
+    assert tm.too_common == {} and tm.over_budget == {
+        "common": 10,
+        "t0": 3,
+    }  # 53 → 8 → 5 pairs; of equals, t0 goes first
     assert tm.tags == ["t1", "t2", "t3"]
     graph = tag_graph(tm.matrix, min_shared_tags=1)
     assert graph.number_of_edges() <= 5
@@ -46,7 +61,10 @@ def test_dropping_the_generic_tag_separates_the_two_groups():
     retained, counted = np.zeros(12, dtype=int), np.ones(12, dtype=bool)
     filtered = find_communities(ids, tags, retained, counted, PARAMS, seed=1)
     assert filtered.summary["count"] == 2
-    assert filtered.summary["tags_dropped_as_too_common"] == {"tiktokrefugee": 12} and filtered.summary["n_tags_dropped_for_pair_budget"] == 0
+    assert (
+        filtered.summary["tags_dropped_as_too_common"] == {"tiktokrefugee": 12}
+        and filtered.summary["n_tags_dropped_for_pair_budget"] == 0
+    )
     assert filtered.summary["modularity"] == pytest.approx(0.5)  # two disconnected, equal halves
     assert set(filtered.table["top_tags"].str[:1]) == {"a", "b"}  # one community per group
     glued = find_communities(ids, tags, retained, counted, {**PARAMS, "max_tag_share": 1.0}, seed=1)
@@ -58,7 +76,11 @@ def test_dropping_the_generic_tag_separates_the_two_groups():
 def test_community_retention_counts_only_the_labels_that_count():
     retained = np.array([1, 0, 1, 1, 0, 0])
     counted = np.array([True, True, True, False, True, False])
-    assert retention(retained, counted, [0, 1, 2, 3]) == {"retention_n": 3, "retained": 2, "retention_rate": pytest.approx(2 / 3)}
+    assert retention(retained, counted, [0, 1, 2, 3]) == {
+        "retention_n": 3,
+        "retained": 2,
+        "retention_rate": pytest.approx(2 / 3),
+    }
     assert retention(retained, counted, [5]) == {"retention_n": 0, "retained": 0, "retention_rate": None}
 
 
@@ -67,7 +89,9 @@ def test_community_table_has_each_groups_retention_rate():
     retained = np.array([1, 1, 1, 0, 0, 0] + [1, 0, 0, 0, 0, 0])
     counted = np.array([True] * 5 + [False] + [True] * 6)
     table = find_communities(ids, tags, retained, counted, PARAMS, seed=1).table
-    by_group = {row.top_tags[0]: row for row in table.itertuples()}  # a community's top tags start with its group's letter
+    by_group = {
+        row.top_tags[0]: row for row in table.itertuples()
+    }  # a community's top tags start with its group's letter
     a, b = by_group["a"], by_group["b"]
     assert (a.size, a.retention_n, a.retained, a.retention_rate) == (6, 5, 3, pytest.approx(0.6))
     assert (b.size, b.retention_n, b.retained, b.retention_rate) == (6, 6, 1, pytest.approx(1 / 6))
@@ -92,14 +116,23 @@ def test_a_graph_without_edges_reports_zero_communities_and_why():
 
 def test_the_result_does_not_depend_on_the_run():
     ids, tags = two_groups()
-    runs = [find_communities(ids, tags, np.zeros(12, dtype=int), np.ones(12, dtype=bool), PARAMS, seed=3) for _ in range(2)]
-    assert runs[0].summary == runs[1].summary and runs[0].table.equals(runs[1].table) and runs[0].central.equals(runs[1].central)
+    runs = [
+        find_communities(ids, tags, np.zeros(12, dtype=int), np.ones(12, dtype=bool), PARAMS, seed=3) for _ in range(2)
+    ]
+    assert (
+        runs[0].summary == runs[1].summary
+        and runs[0].table.equals(runs[1].table)
+        and runs[0].central.equals(runs[1].central)
+    )
 
 
 def test_the_tag_graph_of_twenty_thousand_users_builds_in_seconds():
     rng = np.random.default_rng(0)
     popularity = 1 / np.arange(1, 3001)  # Zipf-like: a few popular tags, a long tail
-    tags = [list(rng.choice(3000, size=3, replace=False, p=popularity / popularity.sum()).astype(str)) for _ in range(20_000)]
+    tags = [
+        list(rng.choice(3000, size=3, replace=False, p=popularity / popularity.sum()).astype(str))
+        for _ in range(20_000)
+    ]
     started = time.perf_counter()
     tm = tag_matrix(tags, max_tag_share=0.1, max_pairs=200_000)
     graph = tag_graph(tm.matrix, min_shared_tags=1)

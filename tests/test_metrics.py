@@ -58,7 +58,9 @@ def test_evaluate_uses_validation_threshold_not_test():
 def test_null_scores_have_every_key_of_real_scores():
     from rednote.metrics import null_scores
 
-    real = evaluate_model(np.array([0, 1]), np.array([0.2, 0.8]), np.array([0, 1, 0]), np.array([0.1, 0.9, 0.3]), 5, 0.95, 0)
+    real = evaluate_model(
+        np.array([0, 1]), np.array([0.2, 0.8]), np.array([0, 1, 0]), np.array([0.1, 0.9, 0.3]), 5, 0.95, 0
+    )
     null = null_scores(np.array([0, 1, 0]))
     assert set(null) == set(real)
     assert null["roc_auc"] is None and null["f1"] is None and null["n"] == 3 and null["positives"] == 1

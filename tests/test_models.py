@@ -21,7 +21,9 @@ def test_scaler_is_fitted_on_training_rows_only():
     train = np.zeros(100, bool)
     train[:50] = True
     users.loc[~train, "likes_sum"] = 1e9  # wild values outside train must not move the scaler
-    design = build_design(users, np.zeros((100, 3)), np.ones((100, 4)), train, ["behaviour", "topics", "text"], log_counts=True)
+    design = build_design(
+        users, np.zeros((100, 3)), np.ones((100, 4)), train, ["behaviour", "topics", "text"], log_counts=True
+    )
     likes = design.names.index("likes_sum")
     assert abs(design.X[train, likes].mean()) < 1e-5
     assert abs(design.X[train, likes].std() - 1) < 1e-3
@@ -67,7 +69,9 @@ def test_tfidf_encoder_learns_vocabulary_from_training_texts_only():
 
 
 def test_use_encoder_embeds_chinese_and_english_by_meaning():
-    vectors = UseEncoder(progress=False).transform(["我在学习中文", "I am learning Chinese", "The Supreme Court upheld the TikTok ban"])
+    vectors = UseEncoder(progress=False).transform(
+        ["我在学习中文", "I am learning Chinese", "The Supreme Court upheld the TikTok ban"]
+    )
     assert vectors.shape == (3, 512) and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-3)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]

@@ -83,7 +83,9 @@ def test_time_forms(printed, expected):
     assert not bad.iloc[0]
 
 
-@pytest.mark.parametrize("printed", ["3天前", "昨天 18:20", "01-14", "not a date", "2/30/2025 1:00", "1/1/1900 0:00", "13/45/2025 99:99"])
+@pytest.mark.parametrize(
+    "printed", ["3天前", "昨天 18:20", "01-14", "not a date", "2/30/2025 1:00", "1/1/1900 0:00", "13/45/2025 99:99"]
+)
 def test_unreadable_times_are_nat_and_flagged(printed):
     times, bad = parse_times(pd.Series([printed]))
     assert pd.isna(times.iloc[0])
@@ -95,7 +97,11 @@ def test_empty_time_is_missing_not_unparseable():
     assert times.isna().all() and not bad.any()
 
 
-@given(st.datetimes(min_value=pd.Timestamp("2001-01-01").to_pydatetime(), max_value=pd.Timestamp("2099-12-31").to_pydatetime()))
+@given(
+    st.datetimes(
+        min_value=pd.Timestamp("2001-01-01").to_pydatetime(), max_value=pd.Timestamp("2099-12-31").to_pydatetime()
+    )
+)
 def test_export_form_round_trips(moment):
     printed = f"{moment.month}/{moment.day}/{moment.year} {moment.hour}:{moment.minute:02d}"
     times, bad = parse_times(pd.Series([printed]))

@@ -4,7 +4,6 @@ import json
 
 import pandas as pd
 import pytest
-
 from e2e import commit, copy_repo, set_params, sh
 
 pytestmark = pytest.mark.slow
@@ -29,13 +28,29 @@ def metrics(repo):
 
 def test_repro_writes_the_metrics_and_plots(repo):
     m = metrics(repo)
-    for key in ("roc_auc", "pr_auc", "f1", "precision", "recall", "threshold", "base_rate", "brier", "majority_accuracy"):
+    for key in (
+        "roc_auc",
+        "pr_auc",
+        "f1",
+        "precision",
+        "recall",
+        "threshold",
+        "base_rate",
+        "brier",
+        "majority_accuracy",
+    ):
         assert key in m["test"] and key in m["baseline"]
     assert m["data"]["n_users"] > 1000 and 0 < m["data"]["n_retained"] < m["data"]["n_users"]
     assert 0 <= m["test"]["roc_auc"] <= 1
     assert m["test"]["roc_auc_ci_low"] <= m["test"]["roc_auc"] <= m["test"]["roc_auc_ci_high"]
-    for plot in ("plots/evaluate/roc_model.csv", "plots/evaluate/confusion.csv", "plots/eda/top_words.png",
-                 "plots/eda/daily_active_users.png", "dvclive/plots/metrics/train/loss.tsv", "dvclive/plots/metrics/eval/loss.tsv"):
+    for plot in (
+        "plots/evaluate/roc_model.csv",
+        "plots/evaluate/confusion.csv",
+        "plots/eda/top_words.png",
+        "plots/eda/daily_active_users.png",
+        "dvclive/plots/metrics/train/loss.tsv",
+        "dvclive/plots/metrics/eval/loss.tsv",
+    ):
         assert (repo / plot).stat().st_size > 0
     quality = json.loads((repo / "metrics" / "data_quality.json").read_text())
     raw_rows = len(pd.read_csv(repo / "data" / "sample" / "slice.csv", dtype=str, keep_default_na=False))
@@ -70,7 +85,16 @@ def test_a_train_param_reruns_only_train_and_evaluate_and_is_diffable(repo):
     assert any(key.startswith("test.") for key in changed)
 
 
-OUTPUT_DIRS = ("data/interim", "data/features", "data/predictions.parquet", "metrics", "plots", "dvclive", "models", "dvc.lock")
+OUTPUT_DIRS = (
+    "data/interim",
+    "data/features",
+    "data/predictions.parquet",
+    "metrics",
+    "plots",
+    "dvclive",
+    "models",
+    "dvc.lock",
+)
 
 
 def output_text(repo):
@@ -118,7 +142,13 @@ def test_report_against_the_previous_commit_has_every_section(repo):
     commit(repo, "back to class weights, four topics")
     sh(repo, "python", "-m", "rednote.report", "--ref", "HEAD~1", "--out", "reports/pr")
     report = (repo / "reports" / "pr" / "report.md").read_text()
-    for heading in ("# Pipeline changes against `HEAD~1`", "## Metrics", "## Params", "## Plots", "### ROC, test split"):
+    for heading in (
+        "# Pipeline changes against `HEAD~1`",
+        "## Metrics",
+        "## Params",
+        "## Plots",
+        "### ROC, test split",
+    ):
         assert heading in report
     assert "train.class_weight" in report and "topics.n_topics" in report
     assert "test.roc_auc" in report
@@ -129,8 +159,12 @@ def test_report_against_the_previous_commit_has_every_section(repo):
 
 
 def test_a_queued_grid_of_four_runs_and_is_listed(repo):
-    grid = {"grid-no-weights": ["train.class_weight=false"], "grid-logreg": ["train.model=logreg"],
-            "grid-gbt": ["train.model=gbt"], "grid-4-topics": ["topics.n_topics=4"]}
+    grid = {
+        "grid-no-weights": ["train.class_weight=false"],
+        "grid-logreg": ["train.model=logreg"],
+        "grid-gbt": ["train.model=gbt"],
+        "grid-4-topics": ["topics.n_topics=4"],
+    }
     for name, sets in grid.items():
         args = [arg for s in sets for arg in ("-S", s)]
         sh(repo, "dvc", "exp", "run", "--queue", "-n", name, *args)

@@ -14,11 +14,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from rednote.sample import COLUMNS, TOPICS, generate_crawl, generate_crawl_with_truth
 
-from rednote.sample import COLUMNS, TOPICS, generate_crawl, generate_crawl_with_truth  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 COUNTS = ["like_count", "collect_count", "comment_count", "share_count"]
 COUNT_FORM = re.compile(r"^(?:\d+|[1-9]\d?(?:\.\d)?万|10万\+|1千\+|10\+|)$")
@@ -57,7 +55,7 @@ def test_columns_in_order_and_all_strings(posts):
     assert list(posts.columns) == list(COLUMNS)
     assert len(COLUMNS) == 15
     assert len(posts) == 4117
-    assert (posts.dtypes == object).all()
+    assert all(pd.api.types.is_object_dtype(dtype) for dtype in posts.dtypes)
     assert posts.map(lambda v: isinstance(v, str)).all().all()
 
 

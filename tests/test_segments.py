@@ -15,21 +15,53 @@ from sklearn.metrics import silhouette_score
 from rednote.cohort import BEHAVIOUR_FEATURES, SKEWED_FEATURES
 from rednote.errors import UserError
 from rednote.segments import (
-    candidate_ks, choose_k, dbscan_noise, describe, fit_kmeans, k_distances, outlier_reasons, outlier_table, profile,
-    scale_features, segment_users, silhouette, study_clusters)
+    candidate_ks,
+    choose_k,
+    dbscan_noise,
+    describe,
+    fit_kmeans,
+    k_distances,
+    outlier_reasons,
+    outlier_table,
+    profile,
+    scale_features,
+    segment_users,
+    silhouette,
+    study_clusters,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 COUNTS = ["likes_sum", "collects_sum", "comments_sum", "shares_sum"]
 #: A fast ``segment`` params section for tests (the repository's own lives in params.yaml).
 PARAMS = {
-    "seed": 7, "k": "auto", "k_range": [2, 5], "n_init": 4, "silhouette_sample": 5000, "retention_splits": ["train"],
-    "n_top_topics": 2, "n_top_words": 3,
+    "seed": 7,
+    "k": "auto",
+    "k_range": [2, 5],
+    "n_init": 4,
+    "silhouette_sample": 5000,
+    "retention_splits": ["train"],
+    "n_top_topics": 2,
+    "n_top_words": 3,
     "naming": {"engagement_ratio": 2.0, "share_margin": 0.15, "day_margin": 5},
     "dbscan": {"eps": 3.5, "min_samples": 8},
-    "anomaly": {"influencer_likes_ratio": 10, "influencer_max_posts": 2, "many_posts": 5, "silent_engagement_ratio": 0.1, "n_distinctive": 3},
-    "communities": {"max_tag_share": 0.3, "max_pairs": 1_000_000, "min_shared_tags": 1, "resolution": 1.0, "n_top_tags": 3,
-                    "top_central": 5, "plot_top": 10},
-    "study_mode": True, "study_k": 3,
+    "anomaly": {
+        "influencer_likes_ratio": 10,
+        "influencer_max_posts": 2,
+        "many_posts": 5,
+        "silent_engagement_ratio": 0.1,
+        "n_distinctive": 3,
+    },
+    "communities": {
+        "max_tag_share": 0.3,
+        "max_pairs": 1_000_000,
+        "min_shared_tags": 1,
+        "resolution": 1.0,
+        "n_top_tags": 3,
+        "top_central": 5,
+        "plot_top": 10,
+    },
+    "study_mode": True,
+    "study_k": 3,
 }
 
 
@@ -37,7 +69,9 @@ def heavy_tailed(n=300, seed=0):
     """Per-user count sums: lognormal popularity (sigma 2) times per-count rates, plus three users with 100k/50k/33k likes."""
     rng = np.random.default_rng(seed)
     popularity = rng.lognormal(3, 2, n)
-    frame = pd.DataFrame({c: np.round(popularity * rate * rng.lognormal(0, 0.5, n)) for c, rate in zip(COUNTS, (1, 0.3, 0.1, 0.1))})
+    frame = pd.DataFrame(
+        {c: np.round(popularity * rate * rng.lognormal(0, 0.5, n)) for c, rate in zip(COUNTS, (1, 0.3, 0.1, 0.1))}
+    )
     frame.iloc[:3] = np.array([[1, 0.3, 0.1, 0.1]]) * np.array([[1e5], [5e4], [3.3e4]])
     return frame
 
@@ -70,7 +104,9 @@ def make_users(n=240, seed=0, tags=None):
 def test_raw_counts_collapse_into_one_giant_cluster_but_log_scaled_counts_do_not():
     frame = heavy_tailed()
     raw = np.bincount(fit_kmeans(scale_features(frame, COUNTS), 3, seed=0, n_init=10), minlength=3)
-    logged = np.bincount(fit_kmeans(scale_features(frame, COUNTS, log_columns=COUNTS), 3, seed=0, n_init=10), minlength=3)
+    logged = np.bincount(
+        fit_kmeans(scale_features(frame, COUNTS, log_columns=COUNTS), 3, seed=0, n_init=10), minlength=3
+    )
     assert raw.max() >= 0.95 * len(frame)  # the study's picture: one group plus the extremes
     assert logged.max() < 0.8 * len(frame)
     assert logged.min() >= 0.05 * len(frame)
@@ -105,7 +141,9 @@ def test_a_fixed_k_is_used_as_given():
     assert choice.k == 2 and list(choice.silhouettes) == [2]
 
 
-@pytest.mark.parametrize("k, k_range", [("four", [2, 8]), (1, [2, 8]), (2.5, [2, 8]), ("auto", [1, 4]), ("auto", [5, 3]), ("auto", [3])])
+@pytest.mark.parametrize(
+    "k, k_range", [("four", [2, 8]), (1, [2, 8]), (2.5, [2, 8]), ("auto", [1, 4]), ("auto", [5, 3]), ("auto", [3])]
+)
 def test_bad_k_params_stop_with_a_user_error(k, k_range):
     with pytest.raises(UserError, match="segment.k"):
         candidate_ks(k, k_range)
@@ -136,15 +174,26 @@ def test_sampled_silhouette_still_sees_a_tiny_cluster():
     X = np.vstack([np.random.default_rng(0).normal(0, 1, size=(2000, 2)), [[50, 50], [51, 50]]])
     labels = np.r_[np.zeros(2000, dtype=int), [1, 1]]
     sampled = silhouette(X, labels, sample_size=100, seed=0)  # the sample almost surely misses the pair...
-    assert sampled == pytest.approx(silhouette_score(X, labels), abs=0.02)  # ...but every sampled point is scored against it
+    assert sampled == pytest.approx(
+        silhouette_score(X, labels), abs=0.02
+    )  # ...but every sampled point is scored against it
 
 
 def test_profile_takes_medians_post_weighted_shares_counted_labels_and_top_topics():
-    users = pd.DataFrame({
-        "likes_sum": [10.0, 20, 30], "collects_sum": [1.0, 2, 3], "comments_sum": [0.0, 0, 0], "shares_sum": [0.0, 0, 9],
-        "n_posts": [1.0, 1, 2], "active_days": [1.0, 1, 2], "first_day": [3.0, 4, 5],
-        "video_share": [1.0, 0, 0.5], "night_share": [0.0, 0, 0], "retained": [1, 0, 1],
-    })
+    users = pd.DataFrame(
+        {
+            "likes_sum": [10.0, 20, 30],
+            "collects_sum": [1.0, 2, 3],
+            "comments_sum": [0.0, 0, 0],
+            "shares_sum": [0.0, 0, 9],
+            "n_posts": [1.0, 1, 2],
+            "active_days": [1.0, 1, 2],
+            "first_day": [3.0, 4, 5],
+            "video_share": [1.0, 0, 0.5],
+            "night_share": [0.0, 0, 0],
+            "retained": [1, 0, 1],
+        }
+    )
     topics = np.array([[0.1, 0.0, 0.4], [0.3, 0.0, 0.2], [0.2, 0.0, 0.0]])
     words = [["a1", "a2"], ["b1", "b2"], ["c1", "c2"]]
     counted = np.array([True, True, False])
@@ -152,22 +201,31 @@ def test_profile_takes_medians_post_weighted_shares_counted_labels_and_top_topic
     assert got["n"] == 3
     assert got["median"]["likes_sum"] == 20 and got["median"]["engagement_sum"] == 22 and got["median"]["n_posts"] == 1
     assert got["video_share"] == pytest.approx((1 + 0 + 0.5 * 2) / 4)  # a share of posts, not of users
-    assert got["retention_n"] == 2 and got["retained"] == 1 and got["retention_rate"] == 0.5  # the third user's label is not counted
+    assert (
+        got["retention_n"] == 2 and got["retained"] == 1 and got["retention_rate"] == 0.5
+    )  # the third user's label is not counted
     assert [t["topic"] for t in got["topics"]] == [0, 2] and got["topics"][0]["top_words"] == ["a1"]
 
 
 def named(engagement, posts, video, night=0.1, first=10.0):
-    return {"median": {"engagement_sum": engagement, "n_posts": posts, "first_day": first}, "video_share": video, "night_share": night}
+    return {
+        "median": {"engagement_sum": engagement, "n_posts": posts, "first_day": first},
+        "video_share": video,
+        "night_share": night,
+    }
 
 
-@pytest.mark.parametrize("group, name", [
-    (named(100, 1, 0.3), "typical"),
-    (named(250, 1, 0.3), "high-engagement"),
-    (named(40, 1, 0.3), "low-engagement"),
-    (named(100, 3, 0.6), "multi-post, video-heavy"),
-    (named(100, 1, 0.1, night=0.4, first=2), "video-light, night-posting, early arrivals"),
-    (named(300, 2, 0.3, first=18), "high-engagement, multi-post, late arrivals"),
-])
+@pytest.mark.parametrize(
+    "group, name",
+    [
+        (named(100, 1, 0.3), "typical"),
+        (named(250, 1, 0.3), "high-engagement"),
+        (named(40, 1, 0.3), "low-engagement"),
+        (named(100, 3, 0.6), "multi-post, video-heavy"),
+        (named(100, 1, 0.1, night=0.4, first=2), "video-light, night-posting, early arrivals"),
+        (named(300, 2, 0.3, first=18), "high-engagement, multi-post, late arrivals"),
+    ],
+)
 def test_cluster_names_come_from_the_profile_against_all_users(group, name):
     assert describe(group, named(100, 1, 0.3), engagement_ratio=2.0, share_margin=0.15, day_margin=5) == name
 
@@ -175,7 +233,13 @@ def test_cluster_names_come_from_the_profile_against_all_users(group, name):
 def test_outlier_reasons_follow_the_rules():
     users = make_users(40, seed=1)
     users.loc[0, ["likes_sum", "n_posts"]] = [1e6, 1]  # huge likes from one post
-    users.loc[1, ["n_posts", "likes_sum", "collects_sum", "comments_sum", "shares_sum"]] = [30, 0, 0, 0, 0]  # many posts, no engagement
+    users.loc[1, ["n_posts", "likes_sum", "collects_sum", "comments_sum", "shares_sum"]] = [
+        30,
+        0,
+        0,
+        0,
+        0,
+    ]  # many posts, no engagement
     users.loc[2, ["n_posts", "likes_sum"]] = [30, 1e4]  # many posts, engaged
     reasons = outlier_reasons(users, PARAMS["anomaly"])
     assert reasons.iloc[:3].tolist() == ["influencer-like", "bot-like or silent", "prolific poster"]
@@ -184,7 +248,14 @@ def test_outlier_reasons_follow_the_rules():
 
 def test_dbscan_flags_a_planted_influencer_and_a_silent_poster_with_their_reasons():
     users = make_users(300, seed=2)
-    users.loc[0, ["likes_sum", "likes_mean", "collects_sum", "collects_mean", "n_posts", "active_days"]] = [5e5, 5e5, 1e5, 1e5, 1, 1]
+    users.loc[0, ["likes_sum", "likes_mean", "collects_sum", "collects_mean", "n_posts", "active_days"]] = [
+        5e5,
+        5e5,
+        1e5,
+        1e5,
+        1,
+        1,
+    ]
     users.loc[1, ["n_posts", "active_days", "last_day"]] = [40, 20, 30]
     users.loc[1, [f"{c}_{s}" for c in ("likes", "collects", "comments", "shares") for s in ("sum", "mean")]] = 0
     X = scale_features(users, BEHAVIOUR_FEATURES, SKEWED_FEATURES)
@@ -206,7 +277,9 @@ def test_k_distances_are_distances_to_the_kth_neighbour_counting_the_point_itsel
 @pytest.mark.parametrize("seed, eps, min_samples", [(0, 0.5, 5), (1, 0.8, 10), (2, 0.3, 3), (3, 5.0, 4)])
 def test_dbscan_noise_is_exactly_scikit_learns_dbscan_noise(seed, eps, min_samples):
     rng = np.random.default_rng(seed)
-    X = np.vstack([rng.normal(0, 1, (150, 3)), rng.normal(4, 0.3, (40, 3)), rng.uniform(-6, 10, (20, 3)), np.zeros((5, 3))])
+    X = np.vstack(
+        [rng.normal(0, 1, (150, 3)), rng.normal(4, 0.3, (40, 3)), rng.uniform(-6, 10, (20, 3)), np.zeros((5, 3))]
+    )
     expected = DBSCAN(eps=eps, min_samples=min_samples).fit(X).labels_ == -1
     assert np.array_equal(dbscan_noise(X, k_distances(X, min_samples), eps), expected)
 
@@ -214,7 +287,11 @@ def test_dbscan_noise_is_exactly_scikit_learns_dbscan_noise(seed, eps, min_sampl
 def test_study_mode_reports_a_high_silhouette_next_to_its_lopsided_sizes():
     rng = np.random.default_rng(0)
     posts = pd.DataFrame({c: np.round(rng.lognormal(2, 1.2, 600)) for c in ("likes", "collects", "comments", "shares")})
-    posts.loc[:2, ["likes", "collects", "comments", "shares"]] = [[90000, 20000, 5000, 8000], [60000, 9000, 3000, 2000], [5000, 40000, 900, 100]]
+    posts.loc[:2, ["likes", "collects", "comments", "shares"]] = [
+        [90000, 20000, 5000, 8000],
+        [60000, 9000, 3000, 2000],
+        [5000, 40000, 900, 100],
+    ]
     got = study_clusters(posts, k=3, seed=0, n_init=10, sample_size=10_000)
     assert got["k"] == 3 and got["posts"] == 600 and sum(got["sizes"]) == 600
     assert got["sizes"] == sorted(got["sizes"], reverse=True) and got["sizes"][0] >= 595
@@ -244,19 +321,31 @@ def write_inputs(folder: Path, users: pd.DataFrame, n_topics: int = 3) -> None:
     np.save(folder / "data" / "topics.npy", rng.random((len(users), n_topics)).astype(np.float32))
     topics_json = {"topics": [{"topic": t, "top_words": [f"w{t}{i}" for i in range(5)]} for t in range(n_topics)]}
     (folder / "metrics" / "topics.json").write_text(json.dumps(topics_json), encoding="utf-8")
-    posts = pd.DataFrame({c: np.round(rng.lognormal(2, 1.5, 400)).astype("int64") for c in ("likes", "collects", "comments", "shares")})
+    posts = pd.DataFrame(
+        {c: np.round(rng.lognormal(2, 1.5, 400)).astype("int64") for c in ("likes", "collects", "comments", "shares")}
+    )
     posts.to_parquet(folder / "data" / "posts.parquet", index=False)
     data = {"users": "data/users.parquet", "topics": "data/topics.npy", "posts": "data/posts.parquet"}
     (folder / "params.yaml").write_text(yaml.safe_dump({"data": data, "segment": PARAMS}), encoding="utf-8")
 
 
-OUTPUTS = ["metrics/segments.json", "metrics/segment_outliers.csv", "metrics/segment_communities.csv", "metrics/segment_central_users.csv",
-           "plots/segment/pca_clusters.png", "plots/segment/k_distance.png", "plots/segment/topics_by_segment.png",
-           "plots/segment/silhouette_by_k.png", "plots/segment/community_sizes.png"]
+OUTPUTS = [
+    "metrics/segments.json",
+    "metrics/segment_outliers.csv",
+    "metrics/segment_communities.csv",
+    "metrics/segment_central_users.csv",
+    "plots/segment/pca_clusters.png",
+    "plots/segment/k_distance.png",
+    "plots/segment/topics_by_segment.png",
+    "plots/segment/silhouette_by_k.png",
+    "plots/segment/community_sizes.png",
+]
 
 
 def run_stage(folder: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "stages" / "segment.py")], cwd=folder, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "stages" / "segment.py")], cwd=folder, capture_output=True, text=True
+    )
 
 
 def test_the_stage_writes_every_output_and_a_rerun_gives_the_same_bytes(tmp_path):
@@ -279,7 +368,11 @@ def test_the_stage_reports_zero_communities_when_no_tag_is_shared(tmp_path):
     done = run_stage(tmp_path)
     assert done.returncode == 0, done.stderr
     communities = json.loads((tmp_path / "metrics" / "segments.json").read_text())["communities"]
-    assert communities["count"] == 0 and communities["modularity"] is None and "no two users share" in communities["reason"]
+    assert (
+        communities["count"] == 0
+        and communities["modularity"] is None
+        and "no two users share" in communities["reason"]
+    )
     assert (tmp_path / "plots" / "segment" / "community_sizes.png").stat().st_size > 0
 
 
@@ -299,7 +392,9 @@ def test_the_adaptation_study_schema_runs_from_raw_csv_to_segments(tmp_path):
     repo = copy_repo(tmp_path / "repo")
     crawl = repo / "data" / "sample" / "study.csv"
     sh(repo, sys.executable, "-m", "rednote.sample", "--posts", "700", "--seed", "11", "--out", str(crawl))
-    raw = pd.read_csv(crawl, dtype=str, keep_default_na=False).rename(columns={"image": "post_image", "type": "post_type"})
+    raw = pd.read_csv(crawl, dtype=str, keep_default_na=False).rename(
+        columns={"image": "post_image", "type": "post_type"}
+    )
     raw.to_csv(crawl, index=False)
     params = yaml.safe_load((repo / "params.yaml").read_text(encoding="utf-8"))
     params["data"]["raw"] = "data/sample/study.csv"
@@ -312,4 +407,4 @@ def test_the_adaptation_study_schema_runs_from_raw_csv_to_segments(tmp_path):
     report = json.loads((repo / "metrics" / "segments.json").read_text())
     posts = pd.read_parquet(repo / "data" / "interim" / "posts.parquet")
     assert report["study_mode"]["posts"] == len(posts) and report["users"] > 50
-    assert (posts["is_video"].sum() > 0)  # post_type was read as the type column
+    assert posts["is_video"].sum() > 0  # post_type was read as the type column

@@ -35,7 +35,9 @@ def users(params):
     raw, _ = read_raw(ROOT / params["data"]["raw"], 0.05)
     c, lab = params["clean"], params["label"]
     posts, _ = clean_posts(raw, Window.of(c["window_start"], c["window_end"]), c["pseudonym_key"])
-    users = build_users(posts, Window.of(lab["observe_start"], lab["observe_end"]), Window.of(lab["target_start"], lab["target_end"]))
+    users = build_users(
+        posts, Window.of(lab["observe_start"], lab["observe_end"]), Window.of(lab["target_start"], lab["target_end"])
+    )
     users["tokens"] = tokenize_all(users["text"])
     return users
 
@@ -47,8 +49,12 @@ def held_out_auc(users: pd.DataFrame, labels: np.ndarray, params: dict) -> dict:
     train, val, test = split == "train", split == "val", split == "test"
     tokens = users["tokens"].tolist()
     encoder = make_encoder(e).fit([x for x, k in zip(tokens, train) if k])
-    topic_model = fit_topics([x for x, k in zip(tokens, train) if k], t["n_topics"], t["max_features"], t["min_df"], t["max_df"], t["seed"])
-    design = build_design(users, topic_model.weights(tokens), encoder.transform(tokens), train, tr["features"], tr["log_counts"])
+    topic_model = fit_topics(
+        [x for x, k in zip(tokens, train) if k], t["n_topics"], t["max_features"], t["min_df"], t["max_df"], t["seed"]
+    )
+    design = build_design(
+        users, topic_model.weights(tokens), encoder.transform(tokens), train, tr["features"], tr["log_counts"]
+    )
     y = labels.astype("float32")
     seed_tensorflow(tr["seed"], tr["threads"])
     mlp, _ = fit_mlp(design.X, y, train, val, tr)

@@ -74,8 +74,13 @@ def model_dir(tmp_path_factory):
     tokenizer = DistilBertTokenizerFast(vocab_file=str(vocab_file), do_lower_case=False)
     tf.keras.utils.set_random_seed(2025)
     config = DistilBertConfig(
-        vocab_size=len(vocabulary()), dim=64, n_layers=2, n_heads=2, hidden_dim=128,
-        max_position_embeddings=160, initializer_range=0.2,  # wide weights: texts get clearly different vectors
+        vocab_size=len(vocabulary()),
+        dim=64,
+        n_layers=2,
+        n_heads=2,
+        hidden_dim=128,
+        max_position_embeddings=160,
+        initializer_range=0.2,  # wide weights: texts get clearly different vectors
     )
     model = TFDistilBertModel(config)
     model(model.dummy_inputs)
@@ -131,11 +136,15 @@ def test_generic_path_matches_study_way(model_dir, loaded, texts, monkeypatch):
     tokenizer, model = loaded
     monkeypatch.setattr(tr, "_distilbert_blocks", lambda model: None)
     generic = {
-        pooling: tr.TransformerEncoder(str(model_dir), pooling=pooling, max_length=32, batch_size=16, progress=False).transform(texts)
+        pooling: tr.TransformerEncoder(
+            str(model_dir), pooling=pooling, max_length=32, batch_size=16, progress=False
+        ).transform(texts)
         for pooling in ("cls", "mean")
     }
     monkeypatch.undo()
-    packed_mean = tr.TransformerEncoder(str(model_dir), pooling="mean", max_length=32, batch_size=16, progress=False).transform(texts)
+    packed_mean = tr.TransformerEncoder(
+        str(model_dir), pooling="mean", max_length=32, batch_size=16, progress=False
+    ).transform(texts)
     assert np.abs(generic["cls"] - tr.embed_study_way(texts, tokenizer, model, max_length=32)).max() <= 1e-4
     assert np.abs(generic["mean"] - packed_mean).max() <= 1e-4
     assert np.abs(generic["mean"] - generic["cls"]).max() > 1e-2
@@ -155,7 +164,7 @@ def test_batches_are_length_sorted_and_padded_only_as_far_as_needed(model_dir, t
     assert len(shapes) == -(-len(texts) // 8)
     widths = [shape[1] for shape, _ in shapes]
     assert widths == sorted(widths) and widths[0] < 128 and widths[-1] == 128  # short batches stay short
-    for (rows, width), lengths in shapes:
+    for (_rows, width), lengths in shapes:
         assert width == min(128, -(-int(lengths.max()) // tr.PAD_MULTIPLE) * tr.PAD_MULTIPLE)
 
 
@@ -231,8 +240,13 @@ def test_directory_without_weights_is_a_clear_error(tmp_path):
 
 @pytest.mark.parametrize(
     "kwargs, word",
-    [({"pooling": "max"}, "embed.pooling"), ({"pooling": "CLS"}, "embed.pooling"), ({"max_length": 1}, "embed.max_length"),
-     ({"batch_size": 0}, "embed.batch_size"), ({"max_length": 12.5}, "embed.max_length")],
+    [
+        ({"pooling": "max"}, "embed.pooling"),
+        ({"pooling": "CLS"}, "embed.pooling"),
+        ({"max_length": 1}, "embed.max_length"),
+        ({"batch_size": 0}, "embed.batch_size"),
+        ({"max_length": 12.5}, "embed.max_length"),
+    ],
 )
 def test_bad_settings_are_user_errors(kwargs, word):
     with pytest.raises(UserError, match=word):
