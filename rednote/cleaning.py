@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
 from rednote.errors import UserError
@@ -11,30 +9,12 @@ from rednote.parsing import parse_counts, parse_times
 from rednote.privacy import pseudonymize
 from rednote.schema import COUNT_COLUMNS
 from rednote.text import clean_markup, extract_tags
+from rednote.window import Window
 
 #: Raw count column → clean column name.
 COUNTS = {"like_count": "likes", "collect_count": "collects", "comment_count": "comments", "share_count": "shares"}
 #: The columns `clean` writes (nothing personal: ids are keyed hashes, names/URLs are dropped).
 POST_COLUMNS = ("post_id", "user_id", "created_at", *COUNTS.values(), "is_video", "text", "tags")
-
-
-@dataclass(frozen=True)
-class Window:
-    """A span of whole days, ``start`` to ``end`` inclusive (``end`` counts until 23:59:59.999…)."""
-
-    start: pd.Timestamp
-    end: pd.Timestamp
-
-    @classmethod
-    def of(cls, start: str, end: str) -> Window:
-        window = cls(pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize())
-        if window.end < window.start:
-            raise UserError(f"a window in params.yaml ends ({end}) before it starts ({start}); swap or fix the dates.")
-        return window
-
-    def contains(self, times: pd.Series) -> pd.Series:
-        """True where ``times`` falls on a day from ``start`` to ``end``, both whole days included."""
-        return (times >= self.start) & (times < self.end + pd.Timedelta(days=1))
 
 
 def clean_posts(raw: pd.DataFrame, window: Window, key: str, source: str = "the raw file") -> tuple[pd.DataFrame, dict]:

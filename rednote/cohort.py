@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from rednote.cleaning import Window
 from rednote.errors import UserError
+from rednote.window import Window
 
 log = logging.getLogger(__name__)
 

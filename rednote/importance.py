@@ -13,6 +13,9 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
+#: The columns of :func:`permutation_importance`'s table (also written, empty, when there is no model).
+IMPORTANCE_COLUMNS = ("feature", "importance_mean", "importance_std", "ci_low", "ci_high")
+
 
 def feature_groups(names: list[str]) -> dict[str, list[int]]:
     """One group per behaviour feature and topic; all ``text_*`` columns as one group named ``text``."""
@@ -54,5 +57,7 @@ def permutation_importance(
                 "ci_high": float(np.percentile(drops, 97.5)),
             }
         )
-    table = pd.DataFrame(rows).sort_values(["importance_mean", "feature"], ascending=[False, True], kind="mergesort")
+    table = pd.DataFrame(rows, columns=list(IMPORTANCE_COLUMNS)).sort_values(
+        ["importance_mean", "feature"], ascending=[False, True], kind="mergesort"
+    )
     return table.reset_index(drop=True)

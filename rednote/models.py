@@ -20,6 +20,7 @@ from sklearn.preprocessing import StandardScaler
 
 from rednote.cohort import BEHAVIOUR_FEATURES, SKEWED_FEATURES
 from rednote.errors import UserError
+from rednote.params import TrainParams
 
 FEATURE_BLOCKS = ("behaviour", "topics", "text")
 MODELS = ("mlp", "logreg", "gbt")
@@ -127,7 +128,7 @@ def build_mlp(n_features: int, dropout: float, learning_rate: float):
 
 
 def fit_mlp(
-    X: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray, p: dict[str, Any], callbacks: list | None = None
+    X: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray, p: TrainParams, callbacks: list | None = None
 ):
     """Train the MLP on ``train`` rows with early stopping and LR reduction on ``val`` loss.
 
@@ -136,18 +137,16 @@ def fit_mlp(
     """
     import keras
 
-    model = build_mlp(X.shape[1], float(p["dropout"]), float(p["learning_rate"]))
-    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=int(p["patience"]), restore_best_weights=True)
-    reduce = keras.callbacks.ReduceLROnPlateau(
-        monitor="val_loss", factor=float(p["lr_factor"]), patience=int(p["lr_patience"])
-    )
+    model = build_mlp(X.shape[1], p.dropout, p.learning_rate)
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=p.patience, restore_best_weights=True)
+    reduce = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=p.lr_factor, patience=p.lr_patience)
     fitted = model.fit(
         X[train],
         y[train],
         validation_data=(X[val], y[val]),
-        epochs=int(p["epochs"]),
-        batch_size=int(p["batch_size"]),
-        class_weight=class_weights(y[train], bool(p["class_weight"])),
+        epochs=p.epochs,
+        batch_size=p.batch_size,
+        class_weight=class_weights(y[train], p.class_weight),
         callbacks=[stop, reduce, *(callbacks or [])],
         shuffle=True,
         verbose=0,
@@ -157,13 +156,13 @@ def fit_mlp(
     return model, history
 
 
-def fit_logreg(X: np.ndarray, y: np.ndarray, train: np.ndarray, p: dict[str, Any]) -> LogisticRegression:
+def fit_logreg(X: np.ndarray, y: np.ndarray, train: np.ndarray, p: TrainParams) -> LogisticRegression:
     """The baseline: L2 logistic regression on the same design, same class weighting."""
     model = LogisticRegression(
-        C=float(p["logreg_c"]),
-        class_weight="balanced" if p["class_weight"] else None,
+        C=p.logreg_c,
+        class_weight="balanced" if p.class_weight else None,
         max_iter=2000,
-        random_state=int(p["seed"]),
+        random_state=p.seed,
     )
     return model.fit(X[train], y[train])
 
@@ -185,19 +184,19 @@ def trainability_problem(y: np.ndarray, split: np.ndarray, minimum: int) -> str 
     return None
 
 
-def fit_gbt(X: np.ndarray, y: np.ndarray, train: np.ndarray, p: dict[str, Any]) -> HistGradientBoostingClassifier:
+def fit_gbt(X: np.ndarray, y: np.ndarray, train: np.ndarray, p: TrainParams) -> HistGradientBoostingClassifier:
     """Gradient-boosted trees (scikit-learn's histogram GBT) on ``train`` rows, early-stopped on a held-back share of them."""
-    g = p["gbt"]
+    g = p.gbt
     model = HistGradientBoostingClassifier(
-        learning_rate=float(g["learning_rate"]),
-        max_iter=int(g["max_iter"]),
-        max_leaf_nodes=int(g["max_leaf_nodes"]),
-        l2_regularization=float(g["l2_regularization"]),
-        class_weight="balanced" if p["class_weight"] else None,
+        learning_rate=g.learning_rate,
+        max_iter=g.max_iter,
+        max_leaf_nodes=g.max_leaf_nodes,
+        l2_regularization=g.l2_regularization,
+        class_weight="balanced" if p.class_weight else None,
         early_stopping=True,
-        validation_fraction=float(g["validation_fraction"]),
-        n_iter_no_change=int(p["patience"]),
-        random_state=int(p["seed"]),
+        validation_fraction=g.validation_fraction,
+        n_iter_no_change=g.patience,
+        random_state=p.seed,
     )
     return model.fit(X[train], y[train])
 
@@ -229,10 +228,10 @@ class Fitted:
         return path
 
 
-def load_fitted(name: str, folder: Path, n_features: int, p: dict[str, Any]) -> Fitted:
+def load_fitted(name: str, folder: Path, n_features: int, p: TrainParams) -> Fitted:
     """Load what :meth:`Fitted.save` wrote for model ``name``."""
     if name == "mlp":
-        model = build_mlp(n_features, float(p["dropout"]), float(p["learning_rate"]))
+        model = build_mlp(n_features, p.dropout, p.learning_rate)
         model.load_weights(folder / "model.weights.h5")
         return Fitted(name, model)
     return Fitted(name, pickle.loads((folder / "model.pkl").read_bytes()))
@@ -244,7 +243,7 @@ def fit_named(
     y: np.ndarray,
     train: np.ndarray,
     val: np.ndarray,
-    p: dict[str, Any],
+    p: TrainParams,
     callbacks: list | None = None,
 ) -> Fitted:
     """Fit the model ``train.model`` names: ``mlp`` (the study's), ``logreg`` or ``gbt``."""

@@ -128,6 +128,15 @@ def top_words(tokens: pd.Series, retained: pd.Series, n: int) -> tuple[plt.Figur
     return fig, table
 
 
+def notice(title: str, text: str) -> plt.Figure:
+    """A figure that says why there is nothing to draw (a declared plot output is always written)."""
+    fig, ax = plt.subplots(figsize=(7, 3))
+    ax.axis("off")
+    ax.set_title(title)
+    ax.text(0.5, 0.5, text, ha="center", va="center", wrap=True, fontsize=9)
+    return fig
+
+
 def importance(table: pd.DataFrame, model: str) -> plt.Figure:
     """Horizontal bars of permutation importance (mean AUC drop) with 95% repeat intervals."""
     use_cjk_font()

@@ -24,6 +24,7 @@ from sklearn.preprocessing import StandardScaler
 
 from rednote.cohort import BEHAVIOUR_FEATURES, COUNT_FEATURES, SKEWED_FEATURES
 from rednote.errors import UserError
+from rednote.params import AnomalyParams, SegmentParams
 from rednote.plots import plt, use_cjk_font
 
 #: Why an outlier is unusual, in the order the rules are tried (see :func:`outlier_reasons`).
@@ -257,12 +258,12 @@ def cluster_profiles(
     topics: np.ndarray,
     topic_words: list[list[str]],
     counted: np.ndarray,
-    p: dict,
+    p: SegmentParams,
 ) -> tuple[dict, dict[str, dict]]:
     """The overall profile and each cluster's (keyed "0", "1", …), each cluster with its descriptive ``name``."""
-    n_top_topics, n_top_words = int(p["n_top_topics"]), int(p["n_top_words"])
+    n_top_topics, n_top_words = p.n_top_topics, p.n_top_words
     overall = profile(users, topics, topic_words, counted, n_top_topics, n_top_words)
-    naming = p["naming"]
+    naming = p.naming
     clusters = {}
     for c in range(int(labels.max()) + 1):
         members = labels == c
@@ -271,9 +272,9 @@ def cluster_profiles(
         group["name"] = describe(
             group,
             overall,
-            float(naming["engagement_ratio"]),
-            float(naming["share_margin"]),
-            float(naming["day_margin"]),
+            naming.engagement_ratio,
+            naming.share_margin,
+            naming.day_margin,
         )
         clusters[str(c)] = group
     return overall, clusters
@@ -318,7 +319,7 @@ def dbscan_noise(X: np.ndarray, kdist: np.ndarray, eps: float) -> np.ndarray:
     return noise
 
 
-def outlier_reasons(users: pd.DataFrame, rules: dict) -> pd.Series:
+def outlier_reasons(users: pd.DataFrame, rules: AnomalyParams) -> pd.Series:
     """Why each user would be unusual, one of :data:`REASONS`, judged against all users' medians.
 
     "influencer-like": likes at least ``influencer_likes_ratio`` × the median likes (per user, January
@@ -329,16 +330,16 @@ def outlier_reasons(users: pd.DataFrame, rules: dict) -> pd.Series:
     """
     likes, posts = users["likes_sum"], users["n_posts"]
     per_post = _engagement(users) / posts.clip(lower=1)
-    influencer = (likes >= float(rules["influencer_likes_ratio"]) * max(likes.median(), 1.0)) & (
-        posts <= float(rules["influencer_max_posts"])
+    influencer = (likes >= rules.influencer_likes_ratio * max(likes.median(), 1.0)) & (
+        posts <= rules.influencer_max_posts
     )
-    many = posts >= float(rules["many_posts"])
-    silent = many & (per_post <= float(rules["silent_engagement_ratio"]) * per_post.median())
+    many = posts >= rules.many_posts
+    silent = many & (per_post <= rules.silent_engagement_ratio * per_post.median())
     return pd.Series(np.select([influencer, silent, many], REASONS[:3], REASONS[3]), index=users.index, name="reason")
 
 
 def outlier_table(
-    users: pd.DataFrame, X: np.ndarray, names: Sequence[str], mask: np.ndarray, rules: dict
+    users: pd.DataFrame, X: np.ndarray, names: Sequence[str], mask: np.ndarray, rules: AnomalyParams
 ) -> pd.DataFrame:
     """The outliers in ``mask`` with their reason, key counts and their most distinctive features.
 
@@ -347,7 +348,7 @@ def outlier_table(
     "name ±z" in the scaled space). Sorted by reason (in :data:`REASONS` order), then user id.
     """
     reasons = outlier_reasons(users, rules)
-    n_top = int(rules["n_distinctive"])
+    n_top = rules.n_distinctive
     rows = []
     for i in np.flatnonzero(mask):
         z = X[i]
@@ -393,7 +394,7 @@ class Segmentation:
 
 
 def segment_users(
-    users: pd.DataFrame, topics: np.ndarray, topic_words: list[list[str]], counted: np.ndarray, p: dict
+    users: pd.DataFrame, topics: np.ndarray, topic_words: list[list[str]], counted: np.ndarray, p: SegmentParams
 ) -> Segmentation:
     """Cluster users on log-scaled, standardized behaviour features; profile the clusters; flag DBSCAN outliers.
 
@@ -407,19 +408,19 @@ def segment_users(
         )
     features = list(BEHAVIOUR_FEATURES)
     X = scale_features(users, features, SKEWED_FEATURES)
-    seed, sample = int(p["seed"]), int(p["silhouette_sample"])
-    choice = choose_k(X, candidate_ks(p["k"], p["k_range"]), seed, int(p["n_init"]), sample)
+    seed, sample = p.seed, p.silhouette_sample
+    choice = choose_k(X, candidate_ks(p.k, p.k_range), seed, p.n_init, sample)
     overall, clusters = cluster_profiles(users, choice.labels, topics, topic_words, counted, p)
-    eps, min_samples = float(p["dbscan"]["eps"]), int(p["dbscan"]["min_samples"])
+    eps, min_samples = p.dbscan.eps, p.dbscan.min_samples
     kdist = k_distances(X, min_samples)
     outliers = dbscan_noise(X, kdist, eps)
-    table = outlier_table(users, X, features, outliers, p["anomaly"])
+    table = outlier_table(users, X, features, outliers, p.anomaly)
     summary = {
         "users": len(users),
         "features": features,
         "scaling": f"log1p on {', '.join(SKEWED_FEATURES)}; then every feature standardized over all users",
         "k": {
-            "mode": str(p["k"]),
+            "mode": p.k,
             "chosen": choice.k,
             "silhouette": {str(k): _round(s) for k, s in choice.silhouettes.items()},
         },

@@ -2,32 +2,30 @@
 
 import logging
 
-from rednote.cleaning import Window, clean_posts
+from rednote.cleaning import clean_posts
 from rednote.io import write_json, write_table
+from rednote.params import load_params
 from rednote.schema import read_raw
-from rednote.stage import load_params, run, section
+from rednote.stage import run
+from rednote.window import Window
 
 log = logging.getLogger("rednote.clean")
 
 
 def main() -> None:
     params = load_params()
-    data, p = section(params, "data"), section(params, "clean")
-    raw, read = read_raw(data["raw"], float(p["max_malformed_share"]))
-    log.info(
-        "read %d rows (%s, %d malformed skipped) from %s", len(raw), read.encoding, read.malformed_rows, data["raw"]
-    )
+    data, p = params.data, params.clean
+    raw, read = read_raw(data.raw, p.max_malformed_share)
+    log.info("read %d rows (%s, %d malformed skipped) from %s", len(raw), read.encoding, read.malformed_rows, data.raw)
     if read.malformed_rows:
         log.warning(
             "%s: %d malformed row(s) over %d line(s) skipped, the first at line %d",
-            data["raw"],
+            data.raw,
             read.malformed_rows,
             read.malformed_lines,
             read.first_malformed_line,
         )
-    posts, quality = clean_posts(
-        raw, Window.of(p["window_start"], p["window_end"]), str(p["pseudonym_key"]), str(data["raw"])
-    )
+    posts, quality = clean_posts(raw, Window.of(p.window_start, p.window_end), p.pseudonym_key, data.raw)
     quality.update(
         rows_read=read.rows_read,
         malformed_rows=read.malformed_rows,
@@ -35,9 +33,9 @@ def main() -> None:
         first_malformed_line=read.first_malformed_line,
         encoding=read.encoding,
     )
-    write_table(posts, data["posts"])
+    write_table(posts, data.posts)
     write_json(quality, "metrics/data_quality.json")
-    log.info("wrote %d posts by %d users to %s", len(posts), quality["users"], data["posts"])
+    log.info("wrote %d posts by %d users to %s", len(posts), quality["users"], data.posts)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from rednote import plots
 from rednote.io import read_table, write_csv
-from rednote.stage import load_params, run, section
+from rednote.params import load_params
+from rednote.stage import run
 
 log = logging.getLogger("rednote.eda")
 OUT = Path("plots/eda")
@@ -13,8 +14,8 @@ OUT = Path("plots/eda")
 
 def main() -> None:
     params = load_params()
-    data, p = section(params, "data"), section(params, "eda")
-    posts, users = read_table(data["posts"]), read_table(data["users"])
+    data, p = params.data, params.eda
+    posts, users = read_table(data.posts), read_table(data.users)
     # Label-aware figures use training users only, so no look at test labels steers a modelling choice.
     users = users[users["split"] == "train"]
     plots.save(plots.count_distributions(users), OUT / "count_distributions.png")
@@ -25,7 +26,7 @@ def main() -> None:
     fig, daily = plots.daily_active(posts)
     plots.save(fig, OUT / "daily_active_users.png")
     write_csv(daily, OUT / "daily_active_users.csv")
-    fig, words = plots.top_words(users["tokens"], users["retained"], int(p["top_words"]))
+    fig, words = plots.top_words(users["tokens"], users["retained"], p.top_words)
     plots.save(fig, OUT / "top_words.png")
     write_csv(words, OUT / "top_words.csv")
     log.info("wrote EDA figures for %d posts and %d training users to %s", len(posts), len(users), OUT)

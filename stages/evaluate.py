@@ -6,7 +6,8 @@ import pandas as pd
 
 from rednote.io import read_table, write_csv, write_json
 from rednote.metrics import curves, evaluate_model, null_scores
-from rednote.stage import load_params, run, section
+from rednote.params import load_params
+from rednote.stage import run
 
 log = logging.getLogger("rednote.evaluate")
 MODELS = {"test": ("p_model", "model"), "baseline": ("p_baseline", "baseline")}
@@ -14,8 +15,8 @@ MODELS = {"test": ("p_model", "model"), "baseline": ("p_baseline", "baseline")}
 
 def main() -> None:
     params = load_params()
-    data, p = section(params, "data"), section(params, "evaluate")
-    predictions = read_table(data["predictions"])
+    data, p = params.data, params.evaluate
+    predictions = read_table(data.predictions)
     val = predictions[predictions["split"] == "val"]
     test = predictions[predictions["split"] == "test"]
     y_val, y_test = val["retained"].to_numpy(), test["retained"].to_numpy()
@@ -40,9 +41,9 @@ def main() -> None:
                 val[column].to_numpy(),
                 y_test,
                 test[column].to_numpy(),
-                int(p["bootstrap"]),
-                float(p["ci_level"]),
-                int(p["seed"]),
+                p.bootstrap,
+                p.ci_level,
+                p.seed,
             )
             roc, pr = curves(y_test, test[column].to_numpy())
             threshold = report["test"]["threshold"]

@@ -3,12 +3,14 @@
 import logging
 from pathlib import Path
 
+import pandas as pd
+
 from rednote import plots
-from rednote.errors import UserError
-from rednote.importance import feature_groups, permutation_importance
+from rednote.importance import IMPORTANCE_COLUMNS, feature_groups, permutation_importance
 from rednote.io import read_array, read_table, write_csv, write_json
 from rednote.models import build_design, load_fitted, seed_tensorflow
-from rednote.stage import load_params, run, section
+from rednote.params import load_params
+from rednote.stage import run
 
 log = logging.getLogger("rednote.explain")
 MODELS = Path("models")
@@ -16,37 +18,40 @@ MODELS = Path("models")
 
 def main() -> None:
     params = load_params()
-    data, t, p = section(params, "data"), section(params, "train"), section(params, "explain")
-    users = read_table(data["users"])
-    if (MODELS / "NOT_TRAINED.txt").exists():
-        raise UserError(
-            f"no model was trained ({(MODELS / 'NOT_TRAINED.txt').read_text().strip()}); nothing to explain."
-        )
-    seed_tensorflow(int(t["seed"]), int(t["threads"]))
+    data, t, p = params.data, params.train, params.explain
+    users = read_table(data.users)
+    if (MODELS / "NOT_TRAINED.txt").exists():  # a degenerate cohort: say why, write every declared output
+        reason = (MODELS / "NOT_TRAINED.txt").read_text(encoding="utf-8").strip()
+        log.warning("nothing to explain: %s", reason)
+        write_csv(pd.DataFrame(columns=list(IMPORTANCE_COLUMNS)), "plots/explain/importance.csv")
+        plots.save(plots.notice("Permutation importance: no model", reason), "plots/explain/importance.png")
+        write_json({"model": t.model, "degenerate": reason, "importance": {}}, "metrics/importance.json")
+        return
+    seed_tensorflow(t.seed, t.threads)
     split = users["split"].to_numpy()
     design = build_design(
         users,
-        read_array(data["topics"]),
-        read_array(data["embeddings"]),
+        read_array(data.topics),
+        read_array(data.embeddings),
         split == "train",
-        list(t["features"]),
-        bool(t["log_counts"]),
+        t.features,
+        t.log_counts,
     )
-    model = load_fitted(str(t["model"]), MODELS, design.X.shape[1], t)
+    model = load_fitted(t.model, MODELS, design.X.shape[1], t)
     test = split == "test"
     table = permutation_importance(
         model.predict,
         design.X[test],
         users["retained"].to_numpy()[test],
         feature_groups(design.names),
-        int(p["repeats"]),
-        int(p["seed"]),
+        p.repeats,
+        p.seed,
     )
     write_csv(table, "plots/explain/importance.csv")
-    plots.save(plots.importance(table, str(t["model"])), "plots/explain/importance.png")
+    plots.save(plots.importance(table, t.model), "plots/explain/importance.png")
     # Keyed by feature (not a list) so that `dvc metrics diff` shows each feature's change.
     features = {row.pop("feature"): row for row in table.to_dict("records")}
-    write_json({"model": t["model"], "scoring": "test ROC-AUC drop", "importance": features}, "metrics/importance.json")
+    write_json({"model": t.model, "scoring": "test ROC-AUC drop", "importance": features}, "metrics/importance.json")
     log.info("top features: %s", ", ".join(table["feature"].head(5)))
 
 

@@ -2,38 +2,39 @@
 
 import logging
 
-from rednote.cleaning import Window
 from rednote.cohort import assign_split, build_users
 from rednote.errors import UserError
 from rednote.io import read_table, write_json, write_table
-from rednote.stage import load_params, run, section
+from rednote.params import load_params
+from rednote.stage import run
 from rednote.text import tokenize_all
+from rednote.window import Window
 
 log = logging.getLogger("rednote.label")
 
 
 def main() -> None:
     params = load_params()
-    data, p, s = section(params, "data"), section(params, "label"), section(params, "split")
-    posts = read_table(data["posts"])
-    observe = Window.of(p["observe_start"], p["observe_end"])
-    users = build_users(posts, observe, Window.of(p["target_start"], p["target_end"]))
+    data, p, s = params.data, params.label, params.split
+    posts = read_table(data.posts)
+    observe = Window.of(p.observe_start, p.observe_end)
+    users = build_users(posts, observe, Window.of(p.target_start, p.target_end))
     if users.empty:
-        window = f"the observation window {p['observe_start']}..{p['observe_end']}"
+        window = f"the observation window {p.observe_start}..{p.observe_end}"
         if posts.empty:
             raise UserError(
-                f"{data['posts']} has no posts, so none falls in {window}: clean kept no raw row "
+                f"{data.posts} has no posts, so none falls in {window}: clean kept no raw row "
                 "(metrics/data_quality.json counts those outside clean.window_*, duplicated or without user_id); "
                 "check data.raw and clean.window_* against the crawl's dates."
             )
         span = f"{posts['created_at'].min():%Y-%m-%d}..{posts['created_at'].max():%Y-%m-%d}"
         raise UserError(
-            f"no post in {data['posts']} falls in {window} (its {len(posts)} posts run {span}); "
+            f"no post in {data.posts} falls in {window} (its {len(posts)} posts run {span}); "
             "check label.observe_* and clean.window_* against the crawl's dates."
         )
-    users["tokens"] = tokenize_all(users["text"], frozenset(map(str, p["extra_stop_words"])))
-    users["split"] = assign_split(users["retained"], float(s["val_share"]), float(s["test_share"]), int(s["seed"]))
-    write_table(users, data["users"])
+    users["tokens"] = tokenize_all(users["text"], frozenset(map(str, p.extra_stop_words)))
+    users["split"] = assign_split(users["retained"], s.val_share, s.test_share, s.seed)
+    write_table(users, data.users)
     by_split = users.groupby("split")["retained"].agg(["size", "sum"])
     write_json(
         {
@@ -45,7 +46,7 @@ def main() -> None:
         },
         "metrics/cohort.json",
     )
-    log.info("wrote %d users (%d retained) to %s", len(users), int(users["retained"].sum()), data["users"])
+    log.info("wrote %d users (%d retained) to %s", len(users), int(users["retained"].sum()), data.users)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from rednote import plots
 from rednote.communities import find_communities, sizes_figure
 from rednote.errors import UserError
 from rednote.io import read_array, read_table, write_csv, write_json
+from rednote.params import load_params
 from rednote.segments import (
     k_distance_figure,
     pca_figure,
@@ -16,7 +17,7 @@ from rednote.segments import (
     study_clusters,
     topic_heatmap_figure,
 )
-from rednote.stage import load_params, run, section
+from rednote.stage import run
 
 log = logging.getLogger("rednote.segment")
 TOPICS_JSON, OUT = Path("metrics/topics.json"), Path("plots/segment")
@@ -24,30 +25,30 @@ TOPICS_JSON, OUT = Path("metrics/topics.json"), Path("plots/segment")
 
 def main() -> None:
     params = load_params()
-    data, p = section(params, "data"), section(params, "segment")
-    users, topics = read_table(data["users"]), read_array(data["topics"])
+    data, p = params.data, params.segment
+    users, topics = read_table(data.users), read_array(data.topics)
     if not TOPICS_JSON.exists():
         raise UserError(f"{TOPICS_JSON} does not exist; run the topics stage first (`dvc repro topics`).")
     topic_words = [t["top_words"] for t in json.loads(TOPICS_JSON.read_text(encoding="utf-8"))["topics"]]
     # Labels only describe groups, never form them; like eda and topics, rates use the splits named here.
-    counted = users["split"].isin(list(p["retention_splits"])).to_numpy()
+    counted = users["split"].isin(p.retention_splits).to_numpy()
     seg = segment_users(users, topics, topic_words, counted, p)
     com = find_communities(
         users["user_id"].tolist(),
         users["tags"].tolist(),
         users["retained"].to_numpy(),
         counted,
-        p["communities"],
-        int(p["seed"]),
+        p.communities,
+        p.seed,
     )
     study = None
-    if p["study_mode"]:
-        posts = read_table(data["posts"])
-        study = study_clusters(posts, int(p["study_k"]), int(p["seed"]), int(p["n_init"]), int(p["silhouette_sample"]))
+    if p.study_mode:
+        posts = read_table(data.posts)
+        study = study_clusters(posts, p.study_k, p.seed, p.n_init, p.silhouette_sample)
     write_json(
         {
             **seg.summary,
-            "retention_on": list(p["retention_splits"]),
+            "retention_on": p.retention_splits,
             "communities": com.summary,
             "study_mode": study or {"enabled": False},
         },
@@ -56,19 +57,15 @@ def main() -> None:
     write_csv(seg.outlier_table, "metrics/segment_outliers.csv")
     write_csv(com.table, "metrics/segment_communities.csv")
     write_csv(com.central, "metrics/segment_central_users.csv")
+    plots.save(pca_figure(seg.X, seg.choice.labels, seg.clusters, seg.outliers, p.seed), OUT / "pca_clusters.png")
     plots.save(
-        pca_figure(seg.X, seg.choice.labels, seg.clusters, seg.outliers, int(p["seed"])), OUT / "pca_clusters.png"
-    )
-    plots.save(
-        k_distance_figure(
-            seg.kdist, float(p["dbscan"]["eps"]), int(p["dbscan"]["min_samples"]), int(seg.outliers.sum())
-        ),
+        k_distance_figure(seg.kdist, p.dbscan.eps, p.dbscan.min_samples, int(seg.outliers.sum())),
         OUT / "k_distance.png",
     )
     plots.save(topic_heatmap_figure(seg.clusters, topic_words), OUT / "topics_by_segment.png")
     plots.save(silhouette_figure(seg.choice.silhouettes, seg.choice.k, study), OUT / "silhouette_by_k.png")
     plots.save(
-        sizes_figure(com.table, int(p["communities"]["plot_top"]), com.summary.get("reason")),
+        sizes_figure(com.table, p.communities.plot_top, com.summary.get("reason")),
         OUT / "community_sizes.png",
     )
     log.info(

@@ -3,7 +3,8 @@
 import logging
 
 from rednote.io import read_table, write_array, write_json
-from rednote.stage import load_params, run, section
+from rednote.params import load_params
+from rednote.stage import run
 from rednote.topics import fit_topics, topic_table
 
 log = logging.getLogger("rednote.topics")
@@ -11,22 +12,22 @@ log = logging.getLogger("rednote.topics")
 
 def main() -> None:
     params = load_params()
-    data, p = section(params, "data"), section(params, "topics")
-    users = read_table(data["users"])
+    data, p = params.data, params.topics
+    users = read_table(data.users)
     train = users["split"] == "train"
     model = fit_topics(
         users.loc[train, "tokens"].tolist(),
-        int(p["n_topics"]),
-        int(p["max_features"]),
-        int(p["min_df"]),
-        float(p["max_df"]),
-        int(p["seed"]),
+        p.n_topics,
+        p.max_features,
+        p.min_df,
+        p.max_df,
+        p.seed,
     )
     weights = model.weights(users["tokens"].tolist())
-    table = topic_table(weights[train.to_numpy()], users.loc[train, "retained"], model.top_words(int(p["n_top_words"])))
-    write_array(weights, data["topics"])
+    table = topic_table(weights[train.to_numpy()], users.loc[train, "retained"], model.top_words(p.n_top_words))
+    write_array(weights, data.topics)
     write_json({"fitted_on": "train", "topics": table}, "metrics/topics.json")
-    log.info("wrote %s topic weights to %s", weights.shape, data["topics"])
+    log.info("wrote %s topic weights to %s", weights.shape, data.topics)
 
 
 if __name__ == "__main__":

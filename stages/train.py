@@ -9,7 +9,8 @@ import numpy as np
 from rednote.errors import UserError
 from rednote.io import atomic_path, read_array, read_table, write_table
 from rednote.models import build_design, fit_logreg, fit_named, log_fit, seed_tensorflow, trainability_problem
-from rednote.stage import load_params, run, section
+from rednote.params import load_params
+from rednote.stage import run
 
 log = logging.getLogger("rednote.train")
 MODELS = Path("models")
@@ -17,16 +18,16 @@ MODELS = Path("models")
 
 def main() -> None:
     params = load_params()
-    data, p = section(params, "data"), section(params, "train")
-    users = read_table(data["users"])
+    data, p = params.data, params.train
+    users = read_table(data.users)
     y = users["retained"].to_numpy().astype("float32")
     split = users["split"].to_numpy()
     predictions = users[["user_id", "split", "retained"]].copy()
     for stale in MODELS.glob("*"):
         stale.unlink()
     MODELS.mkdir(exist_ok=True)
-    problem = trainability_problem(y, split, int(p["min_positives"]))
-    if problem and not p["allow_degenerate"]:
+    problem = trainability_problem(y, split, p.min_positives)
+    if problem and not p.allow_degenerate:
         raise UserError(f"{problem} (or set train.allow_degenerate=true to write null metrics instead).")
     from dvclive import Live
 
@@ -43,18 +44,18 @@ def main() -> None:
         else:
             from dvclive.keras import DVCLiveCallback
 
-            seed_tensorflow(int(p["seed"]), int(p["threads"]))
+            seed_tensorflow(p.seed, p.threads)
             train, val = split == "train", split == "val"
             design = build_design(
                 users,
-                read_array(data["topics"]),
-                read_array(data["embeddings"]),
+                read_array(data.topics),
+                read_array(data.embeddings),
                 train,
-                list(p["features"]),
-                bool(p["log_counts"]),
+                p.features,
+                p.log_counts,
             )
-            callbacks = [DVCLiveCallback(live=live)] if p["model"] == "mlp" else []
-            model = fit_named(str(p["model"]), design.X, y, train, val, p, callbacks)
+            callbacks = [DVCLiveCallback(live=live)] if p.model == "mlp" else []
+            model = fit_named(p.model, design.X, y, train, val, p, callbacks)
             log_fit(live, model, design.X, y, train, val)
             baseline = fit_logreg(design.X, y, train, p)
             predictions["p_model"] = model.predict(design.X)
@@ -64,12 +65,12 @@ def main() -> None:
                 tmp.write_bytes(pickle.dumps({"baseline": baseline, "scaler": design.scaler, "features": design.names}))
             log.info(
                 "%s trained on %d users (%d retained), %d features",
-                p["model"],
+                p.model,
                 int(train.sum()),
                 int(y[train].sum()),
                 design.X.shape[1],
             )
-    write_table(predictions, data["predictions"])
+    write_table(predictions, data.predictions)
 
 
 if __name__ == "__main__":

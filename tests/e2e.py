@@ -53,10 +53,15 @@ def copy_repo(dest: Path) -> Path:
     return dest
 
 
-def set_params(repo: Path, changes: dict[str, object]) -> None:
-    """Set dotted keys (``train.epochs``) in the copy's params.yaml."""
-    path = repo / "params.yaml"
-    params = yaml.safe_load(path.read_text(encoding="utf-8"))
+def write_params(folder: Path, changes: dict[str, object], base: Path | None = None) -> dict:
+    """Write ``folder``/params.yaml: ``base`` (default: ``folder``'s own, else the repository's) with dotted keys
+    (``train.epochs``, or a whole section such as ``segment``) set to new values; return the params written.
+
+    The one way tests change params, so every test runs against the full, checked schema.
+    """
+    path = folder / "params.yaml"
+    base = base or (path if path.exists() else ROOT / "params.yaml")
+    params = yaml.safe_load(base.read_text(encoding="utf-8"))
     for dotted, value in changes.items():
         node = params
         *parents, leaf = dotted.split(".")
@@ -64,6 +69,7 @@ def set_params(repo: Path, changes: dict[str, object]) -> None:
             node = node[key]
         node[leaf] = value
     path.write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return params
 
 
 def commit(repo: Path, message: str) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from e2e import write_params
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = [
@@ -143,25 +144,21 @@ CASES = {
     "all_february": (csv_text(rows(20, months=(2,))).encode(), "label", "observation window"),
     "single_user": (csv_text(rows(1)).encode(), "label", "too few"),
     "single_post_two_users_zero_posts": (csv_text(rows(2)).encode(), "label", "too few"),
-    "zero_retained": (csv_text(rows(60, retained=0)).encode(), "train", "retained"),
-    "one_retained": (csv_text(rows(60, retained=1)).encode(), "train", "retained"),
+    "zero_retained": (csv_text(rows(60, retained=0)).encode(), "explain", None),
+    "one_retained": (csv_text(rows(60, retained=1)).encode(), "explain", None),
     "empty_user_ids": (csv_text(rows(20, user_id="")).encode(), "clean", "user_id"),
     "duplicates_only": (csv_text(pd.concat([rows(1)] * 10)).encode(), "label", "too few"),
     "semicolon_separated": (csv_text(MANY, sep=";").encode(), "clean", "user_id"),
     "tab_separated": (csv_text(MANY, sep="\t").encode(), "clean", "user_id"),
 }
-ORDER = ("clean", "label", "embed", "topics", "train")
+ORDER = ("clean", "label", "embed", "topics", "train", "evaluate", "explain")
 
 
 @pytest.fixture
 def workdir(tmp_path, monkeypatch):
-    params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
-    params["data"]["raw"] = "raw.csv"
-    params["embed"].update(encoder="tfidf")
-    params["embed"]["tfidf"].update(min_df=1, n_components=4)
-    params["topics"].update(min_df=1, max_df=1.0, n_topics=3)
-    params["train"].update(epochs=2, min_positives=2)
-    (tmp_path / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    fast = {"embed.encoder": "tfidf", "embed.tfidf.min_df": 1, "embed.tfidf.n_components": 4, "topics.min_df": 1}
+    fast |= {"topics.max_df": 1.0, "topics.n_topics": 3, "train.epochs": 2, "train.min_positives": 2}
+    write_params(tmp_path, {"data.raw": "raw.csv", **fast})
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -221,3 +218,21 @@ def test_encodings_and_malformed_rows_are_reported(workdir, capsys):
     few = quality_of("few_malformed_rows", workdir, capsys)
     assert few["malformed_rows"] == 1 and few["rows_read"] == 66
     assert quality_of("duplicates_only", workdir, capsys)["duplicates"] == 9
+
+
+def test_a_cohort_with_one_retained_user_runs_every_stage_to_the_end(workdir, capsys):
+    """No model can be trained, yet every stage finishes: null metrics with the reason, and the unsupervised outputs."""
+    (workdir / "raw.csv").write_bytes(csv_text(rows(60, retained=1)).encode())
+    stages = list(yaml.safe_load((ROOT / "dvc.yaml").read_text(encoding="utf-8"))["stages"])
+    for stage in stages:
+        status, err = run_stage(stage, capsys)
+        assert status == 0 and "Traceback" not in err, f"{stage}: {err}"
+    metrics = json.loads((workdir / "metrics/metrics.json").read_text(encoding="utf-8"))
+    assert "1 retained" in metrics["degenerate"]
+    assert metrics["test"]["roc_auc"] is None and metrics["baseline"]["roc_auc"] is None
+    importance = json.loads((workdir / "metrics/importance.json").read_text(encoding="utf-8"))
+    assert importance["degenerate"] == metrics["degenerate"] and importance["importance"] == {}
+    segments = json.loads((workdir / "metrics/segments.json").read_text(encoding="utf-8"))
+    assert segments["users"] == 60 and sum(segments["sizes"].values()) == 60
+    assert {p.name for p in (workdir / "plots/eda").glob("*.png")} >= {"daily_active_users.png", "top_words.png"}
+    assert (workdir / "plots/explain/importance.png").stat().st_size > 0

@@ -1,7 +1,8 @@
 import pandas as pd
 
-from rednote.cleaning import Window, clean_posts
+from rednote.cleaning import clean_posts
 from rednote.privacy import pseudonymize
+from rednote.window import Window
 
 WINDOW = Window.of("2025-01-01", "2025-02-28")
 KEY = "test-key"

@@ -2,9 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rednote.cleaning import Window
 from rednote.cohort import BEHAVIOUR_FEATURES, assign_split, build_users
 from rednote.errors import UserError
+from rednote.window import Window
 
 JAN = Window.of("2025-01-01", "2025-01-31")
 FEB = Window.of("2025-02-01", "2025-02-28")

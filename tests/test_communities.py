@@ -7,16 +7,19 @@ import numpy as np
 import pytest
 
 from rednote.communities import find_communities, retention, sizes_figure, tag_graph, tag_matrix
+from rednote.params import CommunityParams
 
-PARAMS = {
-    "max_tag_share": 0.6,
-    "max_pairs": 100_000,
-    "min_shared_tags": 1,
-    "resolution": 1.0,
-    "n_top_tags": 3,
-    "top_central": 3,
-    "plot_top": 10,
-}
+PARAMS = CommunityParams.model_validate(
+    {
+        "max_tag_share": 0.6,
+        "max_pairs": 100_000,
+        "min_shared_tags": 1,
+        "resolution": 1.0,
+        "n_top_tags": 3,
+        "top_central": 3,
+        "plot_top": 10,
+    }
+)
 
 
 def two_groups():
@@ -67,7 +70,7 @@ def test_dropping_the_generic_tag_separates_the_two_groups():
     )
     assert filtered.summary["modularity"] == pytest.approx(0.5)  # two disconnected, equal halves
     assert set(filtered.table["top_tags"].str[:1]) == {"a", "b"}  # one community per group
-    glued = find_communities(ids, tags, retained, counted, {**PARAMS, "max_tag_share": 1.0}, seed=1)
+    glued = find_communities(ids, tags, retained, counted, PARAMS.model_copy(update={"max_tag_share": 1.0}), seed=1)
     assert glued.summary["edges"] == 66 > filtered.summary["edges"]  # every pair of the 12 users is now linked
     # Louvain still finds the groups here, but the generic tag's edges between them cut modularity from 0.5 to 0.15.
     assert glued.summary["modularity"] == pytest.approx(0.1471, abs=1e-4)

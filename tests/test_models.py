@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from rednote.cohort import BEHAVIOUR_FEATURES
-from rednote.encoders import TfidfSvdEncoder, UseEncoder, make_encoder
+from rednote.encoders import TfidfSvdEncoder, UseEncoder
 from rednote.errors import UserError
 from rednote.models import build_design, class_weights, trainability_problem
 from rednote.topics import fit_topics, topic_table
@@ -75,11 +75,6 @@ def test_use_encoder_embeds_chinese_and_english_by_meaning():
     assert vectors.shape == (3, 512) and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-3)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
-
-
-def test_unknown_encoder_is_a_user_error():
-    with pytest.raises(UserError, match="embed.encoder='bert'"):
-        make_encoder({"encoder": "bert"})
 
 
 def test_topics_fit_and_table():

@@ -4,7 +4,7 @@ import json
 
 import pandas as pd
 import pytest
-from e2e import commit, copy_repo, set_params, sh
+from e2e import commit, copy_repo, sh, write_params
 
 pytestmark = pytest.mark.slow
 FAST = {"embed.encoder": "tfidf", "train.epochs": 6, "evaluate.bootstrap": 50}
@@ -15,7 +15,7 @@ def repo(tmp_path_factory):
     repo = copy_repo(tmp_path_factory.mktemp("e2e") / "repo")
     slice_path = repo / "data" / "sample" / "slice.csv"
     sh(repo, "python", "-m", "rednote.sample", "--posts", "1600", "--seed", "7", "--out", str(slice_path))
-    set_params(repo, {"data.raw": "data/sample/slice.csv", **FAST})
+    write_params(repo, {"data.raw": "data/sample/slice.csv", **FAST})
     commit(repo, "small slice")
     sh(repo, "dvc", "repro")
     commit(repo, "first run")
@@ -134,10 +134,10 @@ def test_forced_rerun_gives_identical_outputs(repo):
 
 
 def test_report_against_the_previous_commit_has_every_section(repo):
-    set_params(repo, {"train.class_weight": False})
+    write_params(repo, {"train.class_weight": False})
     sh(repo, "dvc", "repro")
     commit(repo, "no class weights")
-    set_params(repo, {"train.class_weight": True, "topics.n_topics": 4})
+    write_params(repo, {"train.class_weight": True, "topics.n_topics": 4})
     sh(repo, "dvc", "repro")
     commit(repo, "back to class weights, four topics")
     sh(repo, "python", "-m", "rednote.report", "--ref", "HEAD~1", "--out", "reports/pr")

@@ -8,12 +8,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
+from e2e import write_params
 from sklearn.cluster import DBSCAN
 from sklearn.metrics import silhouette_score
 
 from rednote.cohort import BEHAVIOUR_FEATURES, SKEWED_FEATURES
 from rednote.errors import UserError
+from rednote.params import SegmentParams
 from rednote.segments import (
     candidate_ks,
     choose_k,
@@ -63,6 +64,7 @@ PARAMS = {
     "study_mode": True,
     "study_k": 3,
 }
+TYPED = SegmentParams.model_validate(PARAMS)
 
 
 def heavy_tailed(n=300, seed=0):
@@ -241,7 +243,7 @@ def test_outlier_reasons_follow_the_rules():
         0,
     ]  # many posts, no engagement
     users.loc[2, ["n_posts", "likes_sum"]] = [30, 1e4]  # many posts, engaged
-    reasons = outlier_reasons(users, PARAMS["anomaly"])
+    reasons = outlier_reasons(users, TYPED.anomaly)
     assert reasons.iloc[:3].tolist() == ["influencer-like", "bot-like or silent", "prolific poster"]
     assert reasons.iloc[3] == "unusual mix"
 
@@ -260,7 +262,7 @@ def test_dbscan_flags_a_planted_influencer_and_a_silent_poster_with_their_reason
     users.loc[1, [f"{c}_{s}" for c in ("likes", "collects", "comments", "shares") for s in ("sum", "mean")]] = 0
     X = scale_features(users, BEHAVIOUR_FEATURES, SKEWED_FEATURES)
     mask = dbscan_noise(X, k_distances(X, 8), eps=3.5)
-    table = outlier_table(users, X, list(BEHAVIOUR_FEATURES), mask, PARAMS["anomaly"]).set_index("user_id")
+    table = outlier_table(users, X, list(BEHAVIOUR_FEATURES), mask, TYPED.anomaly).set_index("user_id")
     assert table.loc[users.loc[0, "user_id"], "reason"] == "influencer-like"
     assert table.loc[users.loc[1, "user_id"], "reason"] == "bot-like or silent"
     assert "n_posts +" in table.loc[users.loc[1, "user_id"], "distinctive"]
@@ -302,7 +304,7 @@ def test_segment_users_reports_every_k_and_profiles_each_cluster():
     users = make_users(240)
     topics = np.random.default_rng(0).random((240, 3)).astype(np.float32)
     counted = (users["split"] == "train").to_numpy()
-    seg = segment_users(users, topics, [["x"], ["y"], ["z"]], counted, PARAMS)
+    seg = segment_users(users, topics, [["x"], ["y"], ["z"]], counted, TYPED)
     s = seg.summary
     assert list(s["k"]["silhouette"]) == ["2", "3", "4", "5"] and s["k"]["chosen"] == seg.choice.k
     assert sum(s["sizes"].values()) == 240 == sum(c["n"] for c in s["clusters"].values())
@@ -325,8 +327,8 @@ def write_inputs(folder: Path, users: pd.DataFrame, n_topics: int = 3) -> None:
         {c: np.round(rng.lognormal(2, 1.5, 400)).astype("int64") for c in ("likes", "collects", "comments", "shares")}
     )
     posts.to_parquet(folder / "data" / "posts.parquet", index=False)
-    data = {"users": "data/users.parquet", "topics": "data/topics.npy", "posts": "data/posts.parquet"}
-    (folder / "params.yaml").write_text(yaml.safe_dump({"data": data, "segment": PARAMS}), encoding="utf-8")
+    data = {"data.users": "data/users.parquet", "data.topics": "data/topics.npy", "data.posts": "data/posts.parquet"}
+    write_params(folder, {**data, "segment": PARAMS})
 
 
 OUTPUTS = [
@@ -396,10 +398,7 @@ def test_the_adaptation_study_schema_runs_from_raw_csv_to_segments(tmp_path):
         columns={"image": "post_image", "type": "post_type"}
     )
     raw.to_csv(crawl, index=False)
-    params = yaml.safe_load((repo / "params.yaml").read_text(encoding="utf-8"))
-    params["data"]["raw"] = "data/sample/study.csv"
-    params["segment"] = PARAMS
-    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    write_params(repo, {"data.raw": "data/sample/study.csv", "segment": PARAMS})
     for stage in ("clean", "label", "topics", "segment"):
         sh(repo, sys.executable, f"stages/{stage}.py")
     for name in OUTPUTS:

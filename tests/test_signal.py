@@ -10,16 +10,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 
-from rednote.cleaning import Window, clean_posts
+from rednote.cleaning import clean_posts
 from rednote.cohort import assign_split, build_users
 from rednote.encoders import make_encoder
 from rednote.metrics import evaluate_model
 from rednote.models import build_design, fit_logreg, fit_mlp, seed_tensorflow
+from rednote.params import Params, load_params
 from rednote.schema import read_raw
 from rednote.text import tokenize_all
 from rednote.topics import fit_topics
+from rednote.window import Window
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -27,36 +28,36 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def params():
-    return yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
+    return load_params(ROOT / "params.yaml")
 
 
 @pytest.fixture(scope="module")
 def users(params):
-    raw, _ = read_raw(ROOT / params["data"]["raw"], 0.05)
-    c, lab = params["clean"], params["label"]
-    posts, _ = clean_posts(raw, Window.of(c["window_start"], c["window_end"]), c["pseudonym_key"])
+    raw, _ = read_raw(ROOT / params.data.raw, 0.05)
+    c, lab = params.clean, params.label
+    posts, _ = clean_posts(raw, Window.of(c.window_start, c.window_end), c.pseudonym_key)
     users = build_users(
-        posts, Window.of(lab["observe_start"], lab["observe_end"]), Window.of(lab["target_start"], lab["target_end"])
+        posts, Window.of(lab.observe_start, lab.observe_end), Window.of(lab.target_start, lab.target_end)
     )
     users["tokens"] = tokenize_all(users["text"])
     return users
 
 
-def held_out_auc(users: pd.DataFrame, labels: np.ndarray, params: dict) -> dict:
+def held_out_auc(users: pd.DataFrame, labels: np.ndarray, params: Params) -> dict:
     """Split, fit encoder/topics/models on train, return test ROC-AUC of the MLP and the baseline."""
-    s, e, t, tr = params["split"], dict(params["embed"], encoder="tfidf"), params["topics"], params["train"]
-    split = assign_split(pd.Series(labels), s["val_share"], s["test_share"], s["seed"]).to_numpy()
+    s, e, t, tr = params.split, params.embed.model_copy(update={"encoder": "tfidf"}), params.topics, params.train
+    split = assign_split(pd.Series(labels), s.val_share, s.test_share, s.seed).to_numpy()
     train, val, test = split == "train", split == "val", split == "test"
     tokens = users["tokens"].tolist()
     encoder = make_encoder(e).fit([x for x, k in zip(tokens, train) if k])
     topic_model = fit_topics(
-        [x for x, k in zip(tokens, train) if k], t["n_topics"], t["max_features"], t["min_df"], t["max_df"], t["seed"]
+        [x for x, k in zip(tokens, train) if k], t.n_topics, t.max_features, t.min_df, t.max_df, t.seed
     )
     design = build_design(
-        users, topic_model.weights(tokens), encoder.transform(tokens), train, tr["features"], tr["log_counts"]
+        users, topic_model.weights(tokens), encoder.transform(tokens), train, tr.features, tr.log_counts
     )
     y = labels.astype("float32")
-    seed_tensorflow(tr["seed"], tr["threads"])
+    seed_tensorflow(tr.seed, tr.threads)
     mlp, _ = fit_mlp(design.X, y, train, val, tr)
     p_mlp = mlp.predict(design.X, verbose=0).ravel()
     p_base = fit_logreg(design.X, y, train, tr).predict_proba(design.X)[:, 1]
