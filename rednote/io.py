@@ -15,6 +15,15 @@ import pandas as pd
 
 from rednote.errors import UserError
 
+#: Human-facing numbers (metrics JSON, plot CSVs, DVCLive logs) are written with this many significant
+#: digits, so float noise between machines (the 8th digit of a Brier score) never shows in `dvc metrics diff`.
+SIGNIFICANT_DIGITS = 5
+
+
+def rounded(value: float) -> float:
+    """``value`` to :data:`SIGNIFICANT_DIGITS` significant digits (NaN and infinities unchanged)."""
+    return float(f"{value:.{SIGNIFICANT_DIGITS}g}") if np.isfinite(value) else float(value)
+
 
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
@@ -60,15 +69,15 @@ def read_array(path: str | Path) -> np.ndarray:
 
 
 def _plain(value: Any) -> Any:
-    """Turn NumPy scalars and NaN into JSON values (NaN becomes null)."""
+    """Turn NumPy scalars and NaN into JSON values (NaN becomes null), floats rounded by :func:`rounded`."""
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
+    if isinstance(value, float):
+        return rounded(value) if np.isfinite(value) else None
     return value
 
 
@@ -80,6 +89,6 @@ def write_json(data: Any, path: str | Path) -> None:
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write plot data as CSV (no index) for ``dvc plots``."""
+    """Write plot data as CSV (no index) for ``dvc plots``, floats to :data:`SIGNIFICANT_DIGITS` digits."""
     with atomic_path(path) as tmp:
-        frame.to_csv(tmp, index=False, float_format="%.6g")
+        frame.to_csv(tmp, index=False, float_format=f"%.{SIGNIFICANT_DIGITS}g")

@@ -20,6 +20,7 @@ from sklearn.preprocessing import StandardScaler
 
 from rednote.cohort import BEHAVIOUR_FEATURES, SKEWED_FEATURES
 from rednote.errors import UserError
+from rednote.io import rounded
 from rednote.params import TrainParams
 
 FEATURE_BLOCKS = ("behaviour", "topics", "text")
@@ -257,6 +258,17 @@ def fit_named(
     raise UserError(f"train.model={name!r} is not a model here; use one of {', '.join(MODELS)}.")
 
 
+def live_callback(live: Any) -> Any:
+    """DVCLive's Keras callback, logging each epoch's figures rounded like every other human-facing number."""
+    from dvclive.keras import DVCLiveCallback
+
+    class RoundedLiveCallback(DVCLiveCallback):
+        def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+            super().on_epoch_end(epoch, {name: rounded(float(value)) for name, value in (logs or {}).items()})
+
+    return RoundedLiveCallback(live=live)
+
+
 def log_fit(live, fitted: Fitted, X: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray) -> None:
     """For models without epochs, log one step of train/eval loss and AUC under the names Keras' DVCLive callback uses.
 
@@ -268,8 +280,7 @@ def log_fit(live, fitted: Fitted, X: np.ndarray, y: np.ndarray, train: np.ndarra
         return
     p = fitted.predict(X)
     for split, rows in (("train", train), ("eval", val)):
-        live.log_metric(f"{split}/loss", float(log_loss(y[rows], p[rows], labels=[0, 1])))
-        live.log_metric(
-            f"{split}/auc", float(roc_auc_score(y[rows], p[rows])) if len(np.unique(y[rows])) == 2 else float("nan")
-        )
+        auc = float(roc_auc_score(y[rows], p[rows])) if len(np.unique(y[rows])) == 2 else float("nan")
+        live.log_metric(f"{split}/loss", rounded(float(log_loss(y[rows], p[rows], labels=[0, 1]))))
+        live.log_metric(f"{split}/auc", rounded(auc))
     live.next_step()

@@ -8,7 +8,15 @@ import numpy as np
 
 from rednote.errors import UserError
 from rednote.io import atomic_path, read_array, read_table, write_table
-from rednote.models import build_design, fit_logreg, fit_named, log_fit, seed_tensorflow, trainability_problem
+from rednote.models import (
+    build_design,
+    fit_logreg,
+    fit_named,
+    live_callback,
+    log_fit,
+    seed_tensorflow,
+    trainability_problem,
+)
 from rednote.params import load_params
 from rednote.stage import run
 
@@ -42,8 +50,6 @@ def main() -> None:
                 live.log_metric(name, float("nan"))
             live.next_step()
         else:
-            from dvclive.keras import DVCLiveCallback
-
             seed_tensorflow(p.seed, p.threads)
             train, val = split == "train", split == "val"
             design = build_design(
@@ -54,7 +60,7 @@ def main() -> None:
                 p.features,
                 p.log_counts,
             )
-            callbacks = [DVCLiveCallback(live=live)] if p.model == "mlp" else []
+            callbacks = [live_callback(live)] if p.model == "mlp" else []
             model = fit_named(p.model, design.X, y, train, val, p, callbacks)
             log_fit(live, model, design.X, y, train, val)
             baseline = fit_logreg(design.X, y, train, p)
