@@ -40,7 +40,6 @@ SKEWED_FEATURES = (
     "n_posts",
     "active_days",
 )
-SPLITS = ("train", "val", "test")
 
 
 def build_users(posts: pd.DataFrame, observe: Window, target: Window) -> pd.DataFrame:

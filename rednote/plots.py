@@ -17,10 +17,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
+from rednote.cohort import COUNT_FEATURES  # noqa: E402
 from rednote.io import atomic_path  # noqa: E402
 
 CJK_FONT_FILES = ("NotoSansCJKsc-Regular.otf", "SimHei.ttf")
-COUNT_LABELS = {"likes": "likes", "collects": "collects", "comments": "comments", "shares": "shares"}
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +55,7 @@ def count_distributions(users: pd.DataFrame) -> plt.Figure:
     """Histograms of each user's January sum of likes, collects, comments, shares (log1p x-axis)."""
     use_cjk_font()
     fig, axes = plt.subplots(2, 2, figsize=(10, 7))
-    for ax, name in zip(axes.ravel(), COUNT_LABELS):
+    for ax, name in zip(axes.ravel(), COUNT_FEATURES):
         ax.hist(np.log1p(users[f"{name}_sum"]), bins=30, color="#c0392b")
         ax.set_title(f"{name} per user, January (log1p)")
         ax.set_xlabel(f"log1p({name})")
@@ -68,7 +68,7 @@ def counts_by_retention(users: pd.DataFrame) -> plt.Figure:
     """Box plots of each log1p count sum, retained vs. lost users."""
     use_cjk_font()
     fig, axes = plt.subplots(1, 4, figsize=(14, 4))
-    for ax, name in zip(axes, COUNT_LABELS):
+    for ax, name in zip(axes, COUNT_FEATURES):
         groups = [np.log1p(users.loc[users["retained"] == r, f"{name}_sum"]) for r in (0, 1)]
         ax.boxplot(groups, showfliers=False)
         ax.set_xticks([1, 2], ["lost (0)", "retained (1)"])
@@ -81,7 +81,7 @@ def counts_by_retention(users: pd.DataFrame) -> plt.Figure:
 def correlation(users: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     """Spearman correlation of the four count sums and ``retained``: the heatmap and its matrix."""
     use_cjk_font()
-    columns = [f"{n}_sum" for n in COUNT_LABELS] + ["retained"]
+    columns = [f"{n}_sum" for n in COUNT_FEATURES] + ["retained"]
     matrix = users[columns].corr(method="spearman")
     fig, ax = plt.subplots(figsize=(6, 5))
     image = ax.imshow(matrix.to_numpy(), vmin=-1, vmax=1, cmap="coolwarm")

@@ -91,7 +91,7 @@ def write_report(ref: str, out: Path) -> Path:
         before, after = read_at(ref, path), read_at(None, path)
         if before is None and after is None:
             continue
-        file = Path(path).stem.replace("/", "_") + ".png"
+        file = Path(path).with_suffix("").as_posix().replace("/", "_") + ".png"  # unique: two plots share a stem
         plots.save(overlay(title, x, y, before, after, ref), out / file)
         images.append((title, file))
     report = out / "report.md"

@@ -5,20 +5,27 @@ bilingual sentences below are written with ``save_pretrained`` into a temporary 
 loaded back through the module, exactly as a real local model would be.
 """
 
-import os
+import re
 
-os.environ["HF_HUB_OFFLINE"] = "1"  # never reach the hub from a test
-os.environ["TRANSFORMERS_OFFLINE"] = "1"
-os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import numpy as np
+import pytest
 
-import re  # noqa: E402
+from rednote import transformer as tr
+from rednote.errors import UserError
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
 
-from rednote import transformer as tr  # noqa: E402
-from rednote.errors import UserError  # noqa: E402
+@pytest.fixture(autouse=True, scope="module")
+def offline():
+    """Never reach the hub from these tests; the variables are set for this module only, then restored.
+
+    transformers is imported lazily by rednote.transformer, so it first loads under these settings.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HF_HUB_OFFLINE", "1")
+        patch.setenv("TRANSFORMERS_OFFLINE", "1")
+        patch.setenv("TF_CPP_MIN_LOG_LEVEL", "2")
+        yield
+
 
 SENTENCES = [
     "Hello from Ohio, I am a TikTok refugee!",
