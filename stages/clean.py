@@ -1,10 +1,11 @@
-"""clean: raw crawl CSV → posts.parquet (parsed, windowed, de-duplicated, pseudonymized) + data quality."""
+"""clean: a crawl export (CSV, JSON, xlsx or SQLite; a file or a folder) → posts.parquet (parsed, windowed,
+de-duplicated, pseudonymized) + data quality (which crawler and format it recognised, what it recovered and dropped)."""
 
 import logging
 
 from rednote.cleaning import Window, clean_posts
+from rednote.exports import read_export
 from rednote.io import write_json, write_table
-from rednote.schema import read_raw
 from rednote.stage import load_params, run, section
 
 log = logging.getLogger("rednote.clean")
@@ -13,9 +14,16 @@ log = logging.getLogger("rednote.clean")
 def main() -> None:
     params = load_params()
     data, p = section(params, "data"), section(params, "clean")
-    raw, read = read_raw(data["raw"], float(p["max_malformed_share"]))
+    raw, read = read_export(data["raw"], float(p["max_malformed_share"]))
     log.info(
-        "read %d rows (%s, %d malformed skipped) from %s", len(raw), read.encoding, read.malformed_rows, data["raw"]
+        "read %d rows (%s %s, %s, %d malformed skipped) from %s (%d file(s))",
+        len(raw),
+        read.source,
+        read.format,
+        read.encoding,
+        read.malformed_rows,
+        data["raw"],
+        max(len(read.files), 1),
     )
     if read.malformed_rows:
         log.warning(
@@ -26,7 +34,12 @@ def main() -> None:
             read.first_malformed_line,
         )
     posts, quality = clean_posts(
-        raw, Window.of(p["window_start"], p["window_end"]), str(p["pseudonym_key"]), str(data["raw"])
+        raw,
+        Window.of(p["window_start"], p["window_end"]),
+        str(p["pseudonym_key"]),
+        str(data["raw"]),
+        float(p["max_unreadable_time_share"]),
+        read.time_column,
     )
     quality.update(
         rows_read=read.rows_read,
@@ -34,7 +47,13 @@ def main() -> None:
         malformed_lines=read.malformed_lines,
         first_malformed_line=read.first_malformed_line,
         encoding=read.encoding,
+        source=read.source,
+        format=read.format,
+        files=read.files,
+        files_skipped=read.files_skipped,
     )
+    if quality["recovered_times"]:
+        log.info("%d time(s) recovered from note ids", quality["recovered_times"])
     write_table(posts, data["posts"])
     write_json(quality, "metrics/data_quality.json")
     log.info("wrote %d posts by %d users to %s", len(posts), quality["users"], data["posts"])
