@@ -11,6 +11,7 @@ Nothing here writes a file.
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 import zipfile
@@ -314,7 +315,8 @@ def _read_xlsx(path: Path, label: str, _share: float):
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        # from bytes: openpyxl refuses a workbook whose name does not end in .xlsx
+        book = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, EOFError) as err:
         raise UserError(
             f"{label} is not a readable .xlsx workbook ({type(err).__name__}: a truncated copy or another ZIP file "

@@ -8,7 +8,7 @@ read ``1千+`` as 1; here ``千`` multiplies by 1,000. Anything else becomes 0 a
 
 Times: ``1/14/2025 12:08`` (the export's form), a few ISO-like forms, the crawlers' printed forms
 (``2025-01-14 12:08:33``, ``2025-01-14_12:08:33``) and epoch seconds (10 digits) or milliseconds
-(13 digits, MediaCrawler's ``time``), the latter in Beijing time. Relative times (``3天前``),
+(13 digits, MediaCrawler's ``time``; a trailing ``.0`` is allowed), read as Beijing time. Relative times (``3天前``),
 year-less dates (``01-14``) and garbage become NaT and are flagged.
 
 Every time is naive Beijing time, as the site prints it: an epoch instant becomes the Beijing clock
@@ -76,9 +76,10 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = values.astype("string").fillna("").str.strip()
     times = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     for digits, unit in EPOCH_DIGITS.items():
-        epoch = text.str.fullmatch(rf"\d{{{digits}}}").fillna(False).astype(bool)
+        # a spreadsheet that saw the column as numbers may add ".0"
+        epoch = text.str.fullmatch(rf"\d{{{digits}}}(?:\.0+)?").fillna(False).astype(bool)
         if epoch.any():
-            times[epoch] = beijing(pd.to_numeric(text[epoch]), unit)
+            times[epoch] = beijing(pd.to_numeric(text[epoch]).astype("int64"), unit)
     for fmt in TIME_FORMATS:
         todo = times.isna() & (text != "")
         if not todo.any():

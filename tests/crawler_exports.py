@@ -10,6 +10,7 @@ A Kaggle time that is unreadable becomes the crawler's missing time (``None``, `
 
 from __future__ import annotations
 
+import csv
 import json
 import sqlite3
 import sys
@@ -81,7 +82,11 @@ def to_mediacrawler(frame: pd.DataFrame) -> list[dict]:
 
 def write_mediacrawler_csv(frame: pd.DataFrame, path: Path) -> None:
     """As tools/async_file_writer.py write_to_csv: utf-8-sig, a header of the dict keys."""
-    pd.DataFrame(to_mediacrawler(frame)).astype(object).to_csv(path, index=False, encoding="utf-8-sig")
+    records = to_mediacrawler(frame)
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(records[0]))
+        writer.writeheader()
+        writer.writerows(records)
 
 
 def write_mediacrawler_json(frame: pd.DataFrame, path: Path) -> None:
