@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from crawler_exports import WRITERS
+from crawler_exports import WRITERS, read_kaggle, write_mediacrawler_csv
+from e2e import commit, copy_repo, sh
 
 from rednote.cleaning import Window, clean_posts
 from rednote.cohort import build_users
@@ -198,3 +200,27 @@ def test_the_format_is_told_by_content_before_extension(tmp_path):
         WRITERS[writer][1](frame, path)
         assert sniff(path) == expected
         assert read_export(path, 0.05)[1].source == WRITERS[writer][2]
+
+
+@pytest.mark.slow
+def test_dvc_runs_on_a_mediacrawler_export_and_its_daily_files_give_the_kaggle_cohort(tmp_path):
+    repo = copy_repo(tmp_path / "repo")
+    sample = read_kaggle(repo / "data" / "sample" / "tt_refugee_sample.csv")
+    export = repo / "data" / "raw" / "mediacrawler" / "search_contents_2025-02-28.csv"
+    export.parent.mkdir(parents=True)
+    write_mediacrawler_csv(sample, export)
+    daily = repo / "data" / "raw" / "daily"
+    daily.mkdir()
+    half = len(sample) // 2
+    write_mediacrawler_csv(sample.iloc[: half + 100], daily / "search_contents_2025-01-31.csv")  # 100 notes in both
+    write_mediacrawler_csv(sample.iloc[half:], daily / "search_contents_2025-02-28.csv")
+    commit(repo, "sample and its MediaCrawler exports")
+    sh(repo, "dvc", "repro", "label")
+    kaggle_cohort = (repo / "metrics" / "cohort.json").read_text()
+    commit(repo, "Kaggle-layout run")
+    for raw in ("data/raw/mediacrawler/search_contents_2025-02-28.csv", "data/raw/daily"):
+        sh(repo, "dvc", "exp", "run", "label", "-S", f"data.raw={raw}")
+        assert (repo / "metrics" / "cohort.json").read_text() == kaggle_cohort, raw
+        quality = json.loads((repo / "metrics" / "data_quality.json").read_text())
+        assert (quality["source"], quality["format"]) == ("mediacrawler", "csv")
+    assert quality["files"] == ["search_contents_2025-01-31.csv", "search_contents_2025-02-28.csv"]
