@@ -15,7 +15,7 @@ import io
 import json
 import sqlite3
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -54,6 +54,10 @@ class ExportRead:
     files: list[str] = field(default_factory=list)
     #: Files in a folder that were readable but held no notes (comments, creators).
     files_skipped: list[str] = field(default_factory=list)
+
+    def quality(self) -> dict:
+        """What metrics/data_quality.json records of the read: everything but the time column's name."""
+        return {k: v for k, v in asdict(self).items() if k != "time_column"}
 
 
 def read_export(path: str | Path, max_malformed_share: float) -> tuple[pd.DataFrame, ExportRead]:

@@ -41,17 +41,7 @@ def main() -> None:
         float(p["max_unreadable_time_share"]),
         read.time_column,
     )
-    quality.update(
-        rows_read=read.rows_read,
-        malformed_rows=read.malformed_rows,
-        malformed_lines=read.malformed_lines,
-        first_malformed_line=read.first_malformed_line,
-        encoding=read.encoding,
-        source=read.source,
-        format=read.format,
-        files=read.files,
-        files_skipped=read.files_skipped,
-    )
+    quality.update(read.quality())
     if quality["recovered_times"]:
         log.info("%d time(s) recovered from note ids", quality["recovered_times"])
     write_table(posts, data["posts"])

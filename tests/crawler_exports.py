@@ -120,29 +120,33 @@ def write_mediacrawler_sqlite(frame: pd.DataFrame, path: Path) -> None:
     db.close()
 
 
+#: Spider_XHS's note sheet header (xhs_utils/data_util.py save_to_xlsx)
+SPIDER_XHS_HEADER = [
+    "笔记id",
+    "笔记url",
+    "笔记类型",
+    "用户id",
+    "用户主页url",
+    "昵称",
+    "头像url",
+    "标题",
+    "描述",
+    "点赞数量",
+    "收藏数量",
+    "评论数量",
+    "分享数量",
+    "视频封面url",
+    "视频地址url",
+    "图片地址url列表",
+    "标签",
+    "上传时间",
+    "ip归属地",
+]
+
+
 def to_spider_xhs(frame: pd.DataFrame) -> list[list[str]]:
     """Spider_XHS's sheet (xhs_utils/data_util.py save_to_xlsx): header then str() of every value."""
-    header = [
-        "笔记id",
-        "笔记url",
-        "笔记类型",
-        "用户id",
-        "用户主页url",
-        "昵称",
-        "头像url",
-        "标题",
-        "描述",
-        "点赞数量",
-        "收藏数量",
-        "评论数量",
-        "分享数量",
-        "视频封面url",
-        "视频地址url",
-        "图片地址url列表",
-        "标签",
-        "上传时间",
-        "ip归属地",
-    ]
+    header = SPIDER_XHS_HEADER
     rows = [header]
     uploaded = _printed(frame["create_time"], "%Y-%m-%d %H:%M:%S", "None")
     for row, upload in zip(frame.to_dict("records"), uploaded):

@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 import yaml
 from crawler_exports import (
+    SPIDER_XHS_HEADER,
     write_mediacrawler_csv,
     write_mediacrawler_json,
     write_mediacrawler_jsonl,
@@ -189,19 +190,6 @@ def epoch_micros(path: Path) -> None:
     frame.to_csv(path, index=False, encoding="utf-8-sig")
 
 
-SPIDER_HEADER = [
-    "笔记id",
-    "笔记类型",
-    "用户id",
-    "标题",
-    "描述",
-    "点赞数量",
-    "收藏数量",
-    "评论数量",
-    "分享数量",
-    "标签",
-    "上传时间",
-]
 COMMENTS = (
     "comment_id,create_time,ip_location,note_id,content,user_id,nickname,avatar\n1,1736827680000,美国,n1,hi,u1,x,y\n"
 )
@@ -286,7 +274,7 @@ CASES: dict[str, tuple[bytes | Export, str, str | None]] = {
         "clean",
         "发布时间",
     ),
-    "xlsx_header_without_rows": (Export("notes.xlsx", workbook({"Sheet": [SPIDER_HEADER]})), "clean", "no rows"),
+    "xlsx_header_without_rows": (Export("notes.xlsx", workbook({"Sheet": [SPIDER_XHS_HEADER]})), "clean", "no rows"),
     "xlsx_sheets_without_columns": (
         Export("notes.xlsx", workbook({"summary": [["a", "b"], ["1", "2"]], "chart": [["x"], ["y"]]})),
         "clean",

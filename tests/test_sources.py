@@ -15,28 +15,12 @@ from rednote.cleaning import Window, clean_posts
 from rednote.cohort import build_users
 from rednote.exports import read_export, sniff
 from rednote.parsing import parse_times, times_from_note_ids
+from rednote.sample import COLUMNS as HEADER
 from rednote.sources import KAGGLE, MEDIACRAWLER, SPIDER_XHS, XHS_DOWNLOADER, recognise, split_tags
 
 WINDOW = Window.of("2025-01-01", "2025-02-28")
 JANUARY, FEBRUARY = Window.of("2025-01-01", "2025-01-31"), Window.of("2025-02-01", "2025-02-28")
 KEY = "test-key"
-HEADER = [
-    "title",
-    "content",
-    "address",
-    "label",
-    "user_name",
-    "user_id",
-    "like_count",
-    "collect_count",
-    "comment_count",
-    "share_count",
-    "create_time",
-    "post_id",
-    "ip_localtion",
-    "image",
-    "type",
-]
 COUNT_FORMS = ["37", "1.2万", "10+", "", "1千+", "0", "5", "10万+"]
 
 
