@@ -3,6 +3,7 @@ import pytest
 from crawler_exports import WRITERS
 
 from rednote.cleaning import Window, clean_posts
+from rednote.errors import UserError
 from rednote.exports import read_export
 from rednote.privacy import pseudonymize
 
@@ -146,3 +147,20 @@ def test_pseudonyms_are_stable_per_key_and_differ_across_keys():
     assert first[0] == first[2] != first[1]
     assert first[3] == ""
     assert other[0] != first[0]
+
+
+def test_more_unreadable_times_than_the_share_allowed_stop_clean_with_what_they_look_like(make_raw):
+    times = ["1738341000000000", "1738341000000000", "3天前", "1/3/2025 1:00", "1/4/2025 1:00"]
+    raw = make_raw([{"user_id": f"u{i}", "post_id": f"p{i}", "create_time": t} for i, t in enumerate(times)])
+    with pytest.raises(UserError, match=r"3 of the 5 \(60%\) `time` values .*\(2 16-digit numbers, 1 like '3天前'\)"):
+        clean_posts(raw, WINDOW, KEY, "export.csv", 0.5, "time")
+    posts, quality = clean_posts(raw, WINDOW, KEY, "export.csv", 0.6, "time")
+    assert len(posts) == 2 and quality["unparseable_times"] == 3
+
+
+def test_an_export_of_which_no_post_survives_stops_clean(make_raw):
+    raw = make_raw([{"user_id": "u1", "post_id": "p1", "create_time": "3/2/2025 1:00"}])
+    with pytest.raises(
+        UserError, match=r"no post of export.csv survives .* 1 fall outside .* run 2025-03-02\.\.2025-03-02"
+    ):
+        clean_posts(raw, WINDOW, KEY, "export.csv")

@@ -132,6 +132,15 @@ def test_a_note_id_gives_its_publish_second():
     assert times_from_note_ids(pd.Series(["n1", "", "64356527"])).isna().all()
 
 
+def test_the_bundled_sample_ids_carry_their_posts_times():
+    sample = read_kaggle(Path(__file__).resolve().parents[1] / "data" / "sample" / "tt_refugee_sample.csv")
+    times, _ = parse_times(sample["create_time"])
+    from_ids = times_from_note_ids(sample["post_id"])
+    readable = times.notna()
+    assert readable.sum() > 4000 and from_ids.notna().all()
+    assert (times[readable].dt.floor("min") == from_ids[readable].dt.floor("min")).all()
+
+
 def test_ids_off_the_layout_give_no_time():
     raw = kaggle_posts().iloc[:6].copy()
     raw.loc[0, "create_time"] = ""
