@@ -54,6 +54,7 @@ class CleanParams(Section):
     window_end: Date
     pseudonym_key: str = Field(min_length=1)
     max_malformed_share: Annotated[float, Field(ge=0, le=1)]
+    max_unreadable_time_share: Annotated[float, Field(ge=0, le=1)]
 
     @model_validator(mode="after")
     def _ordered(self) -> CleanParams:

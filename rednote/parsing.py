@@ -2,11 +2,17 @@
 
 Counts: ``37`` → 37, ``1.2万`` → 12,000, ``10万+`` → 100,000, ``1千+`` → 1,000, ``10+`` → 10,
 ``1,234`` → 1,234, empty → 0, and the button labels the site shows instead of a zero (``赞``,
-``收藏``, ``评论``, ``分享``) → 0. The study's parser stripped every non-digit and so read ``1千+``
-as 1; here ``千`` multiplies by 1,000. Anything else becomes 0 and is flagged as unparseable.
+``收藏``, ``评论``, ``分享``) → 0. ``-1`` (XHS-Downloader's "the page had no count") → 0, like an
+empty cell, and is counted apart by the caller. The study's parser stripped every non-digit and so
+read ``1千+`` as 1; here ``千`` multiplies by 1,000. Anything else becomes 0 and is flagged as unparseable.
 
-Times: ``1/14/2025 12:08`` (the export's form) and a few ISO-like forms. Relative times
-(``3天前``), year-less dates (``01-14``) and garbage become NaT and are flagged.
+Times: ``1/14/2025 12:08`` (the export's form), a few ISO-like forms, the crawlers' printed forms
+(``2025-01-14 12:08:33``, ``2025-01-14_12:08:33``) and epoch seconds (10 digits) or milliseconds
+(13 digits, MediaCrawler's ``time``; a trailing ``.0`` is allowed), read as Beijing time. Relative times (``3天前``),
+year-less dates (``01-14``) and garbage become NaT and are flagged.
+
+Every time is naive Beijing time, as the site prints it: an epoch instant becomes the Beijing clock
+reading, so a post at 00:30 on 1 February in Beijing is a February post though still 31 January in UTC.
 """
 
 from __future__ import annotations
@@ -17,12 +23,21 @@ import pandas as pd
 UNITS = {"": 1, "万": 10_000, "w": 10_000, "千": 1_000, "k": 1_000, "亿": 100_000_000}
 ZERO_WORDS = ("赞", "收藏", "评论", "分享", "点赞", "like", "likes")
 _COUNT = r"^(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万|千|亿|w|k)?\s*\+?$"
+#: A count a crawler could not read (XHS-Downloader's default): unknown, read as 0 like an empty cell.
+UNKNOWN_COUNT = "-1"
+#: The site's clock: epoch instants are shown as Beijing time.
+SITE_TIMEZONE = "Asia/Shanghai"
+#: Digits of an epoch time → its unit (seconds from 2001-09 on, milliseconds likewise).
+EPOCH_DIGITS = {10: "s", 13: "ms"}
+#: A note id in the site's ObjectId layout: 8 hex digits of the publish second, then 16 more.
+_NOTE_ID = r"^[0-9a-fA-F]{24}$"
 
 #: Tried in order; the first is the Kaggle export's.
 TIME_FORMATS = (
     "%m/%d/%Y %H:%M",
     "%m/%d/%Y %H:%M:%S",
     "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d_%H:%M:%S",
     "%Y-%m-%d %H:%M",
     "%Y/%m/%d %H:%M:%S",
     "%Y/%m/%d %H:%M",
@@ -37,10 +52,11 @@ def parse_counts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse a column of printed counts.
 
     Returns ``(counts, unparseable)``: int64 counts (0 where empty or unreadable) and a bool mask of
-    the values that were neither empty nor readable. Same index as ``values``.
+    the values that were neither empty nor readable (``-1``, an unknown count, is neither: see
+    :data:`UNKNOWN_COUNT`). Same index as ``values``.
     """
     text = values.astype("string").fillna("").str.strip().str.lower().str.replace(",", "", regex=False)
-    empty = (text == "") | text.isin(ZERO_WORDS)
+    empty = (text == "") | text.isin(ZERO_WORDS) | (text == UNKNOWN_COUNT)
     parts = text.str.extract(_COUNT)
     number = pd.to_numeric(parts["num"], errors="coerce")
     unit = parts["unit"].fillna("").map(UNITS).astype("float64")
@@ -59,6 +75,11 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     text = values.astype("string").fillna("").str.strip()
     times = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    for digits, unit in EPOCH_DIGITS.items():
+        # a spreadsheet that saw the column as numbers may add ".0"
+        epoch = text.str.fullmatch(rf"\d{{{digits}}}(?:\.0+)?").fillna(False).astype(bool)
+        if epoch.any():
+            times[epoch] = beijing(pd.to_numeric(text[epoch]).astype("int64"), unit)
     for fmt in TIME_FORMATS:
         todo = times.isna() & (text != "")
         if not todo.any():
@@ -68,3 +89,24 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     times = times.where(plausible)
     unparseable = (times.isna() & (text != "")).astype(bool)
     return times, unparseable
+
+
+def beijing(epoch: pd.Series, unit: str) -> pd.Series:
+    """Epoch numbers (``unit`` ``s`` or ``ms``) as naive Beijing clock times (see :data:`SITE_TIMEZONE`)."""
+    instants = pd.to_datetime(epoch.astype("int64"), unit=unit, utc=True)
+    return instants.dt.tz_convert(SITE_TIMEZONE).dt.tz_localize(None).astype("datetime64[ns]")
+
+
+def times_from_note_ids(ids: pd.Series) -> pd.Series:
+    """The publish time embedded in each 24-hex note id (its first 8 hex digits, epoch seconds), Beijing time.
+
+    NaT where the id is not 24 hex digits. Whether the layout holds (plausible years, near the
+    crawl) is for the caller to judge: ids that merely look hex give arbitrary times.
+    """
+    text = ids.astype("string").fillna("").str.strip()
+    layout = text.str.fullmatch(_NOTE_ID).fillna(False).astype(bool)
+    times = pd.Series(pd.NaT, index=ids.index, dtype="datetime64[ns]")
+    if layout.any():
+        seconds = text[layout].map(lambda note: int(note[:8], 16))
+        times[layout] = beijing(seconds, "s")
+    return times

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,11 +109,18 @@ def _decode(raw: bytes, source: str) -> tuple[str, str]:
     )
 
 
-def read_raw(path: str | Path, max_malformed_share: float) -> tuple[pd.DataFrame, RawRead]:
-    """Read a raw crawl CSV as strings (empty cells as ""), whatever its encoding.
+def read_raw(
+    path: str | Path,
+    max_malformed_share: float,
+    delimiter: str = ",",
+    prepare: Callable[[pd.DataFrame, str], pd.DataFrame] = normalise_columns,
+) -> tuple[pd.DataFrame, RawRead]:
+    """Read a raw crawl CSV (``delimiter``-separated) as strings (empty cells as ""), whatever its encoding.
 
-    Rows with the wrong number of fields are skipped and counted; if the lines they span are more
-    than ``max_malformed_share`` of all data lines the read stops with a UserError. The file is never written.
+    The header is checked and mapped by ``prepare(frame, source)`` (by default :func:`normalise_columns`;
+    :mod:`rednote.exports` passes one that knows the crawlers). Rows with the wrong number of fields
+    are skipped and counted; if the lines they span are more than ``max_malformed_share`` of all
+    data lines the read stops with a UserError. The file is never written.
     """
     path = Path(path)
     source = str(path)
@@ -122,7 +130,7 @@ def read_raw(path: str | Path, max_malformed_share: float) -> tuple[pd.DataFrame
     if not text.strip():
         raise UserError(f"{source} is empty; it should be a CSV export with a header row and posts.")
     records, spans, done = [], [], 0  # each record with the file lines it spans (first, last)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:  # the csv module, not pandas: pandas silently reads extra fields as an index or drops them
         for record in reader:
             if any(field.strip() for field in record):
@@ -140,7 +148,7 @@ def read_raw(path: str | Path, max_malformed_share: float) -> tuple[pd.DataFrame
     bad_spans = [span for r, span in zip(body, spans[1:]) if len(r) != len(header)]
     malformed = len(body) - len(rows)
     frame = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
-    frame = normalise_columns(frame, source)
+    frame = prepare(frame, source)
     total = len(body)
     # The share counts lines, not rows: an unclosed quote turns the rest of the file into one long row.
     lines = sum(last - first + 1 for first, last in spans[1:])

@@ -1,11 +1,12 @@
-"""clean: raw crawl CSV → posts.parquet (parsed, windowed, de-duplicated, pseudonymized) + data quality."""
+"""clean: a crawl export (CSV, JSON, xlsx or SQLite; a file or a folder) → posts.parquet (parsed, windowed,
+de-duplicated, pseudonymized) + data quality (which crawler and format it recognised, what it recovered and dropped)."""
 
 import logging
 
 from rednote.cleaning import clean_posts
+from rednote.exports import read_export
 from rednote.io import write_json, write_table
 from rednote.params import load_params
-from rednote.schema import read_raw
 from rednote.stage import run
 from rednote.window import Window
 
@@ -15,8 +16,17 @@ log = logging.getLogger("rednote.clean")
 def main() -> None:
     params = load_params()
     data, p = params.data, params.clean
-    raw, read = read_raw(data.raw, p.max_malformed_share)
-    log.info("read %d rows (%s, %d malformed skipped) from %s", len(raw), read.encoding, read.malformed_rows, data.raw)
+    raw, read = read_export(data.raw, p.max_malformed_share)
+    log.info(
+        "read %d rows (%s %s, %s, %d malformed skipped) from %s (%d file(s))",
+        len(raw),
+        read.source,
+        read.format,
+        read.encoding,
+        read.malformed_rows,
+        data.raw,
+        max(len(read.files), 1),
+    )
     if read.malformed_rows:
         log.warning(
             "%s: %d malformed row(s) over %d line(s) skipped, the first at line %d",
@@ -25,14 +35,17 @@ def main() -> None:
             read.malformed_lines,
             read.first_malformed_line,
         )
-    posts, quality = clean_posts(raw, Window.of(p.window_start, p.window_end), p.pseudonym_key, data.raw)
-    quality.update(
-        rows_read=read.rows_read,
-        malformed_rows=read.malformed_rows,
-        malformed_lines=read.malformed_lines,
-        first_malformed_line=read.first_malformed_line,
-        encoding=read.encoding,
+    posts, quality = clean_posts(
+        raw,
+        Window.of(p.window_start, p.window_end),
+        p.pseudonym_key,
+        data.raw,
+        p.max_unreadable_time_share,
+        read.time_column,
     )
+    quality.update(read.quality())
+    if quality["recovered_times"]:
+        log.info("%d time(s) recovered from note ids", quality["recovered_times"])
     write_table(posts, data.posts)
     write_json(quality, "metrics/data_quality.json")
     log.info("wrote %d posts by %d users to %s", len(posts), quality["users"], data.posts)

@@ -1,7 +1,9 @@
 """Bad raw inputs through the stages: each ends in correct output or in one `error:` sentence, never a traceback.
 
 The corpus is written by this file (so byte-level cases such as GBK and a BOM are exact); each case
-names the last stage it should reach and the word its sentence must contain. The stages run
+names the last stage it should reach and the word its sentence must contain. A case is bytes for
+``raw.csv``, or an :class:`Export`: a file or folder name for ``data.raw`` and a function that writes
+it (workbooks, SQLite files and folders of the crawlers' formats, built by ``crawler_exports``). The stages run
 in-process (``runpy``) in a temporary folder with their own params.yaml, as `python stages/x.py` would.
 """
 
@@ -9,11 +11,23 @@ from __future__ import annotations
 
 import json
 import runpy
+import sqlite3
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
+from crawler_exports import (
+    SPIDER_XHS_HEADER,
+    write_mediacrawler_csv,
+    write_mediacrawler_json,
+    write_mediacrawler_jsonl,
+    write_spider_xhs_xlsx,
+    write_xhs_downloader_db,
+)
 from e2e import write_params
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,17 +107,101 @@ ODD_TIMES = [
     "2025-01-20",
     "1/20/2025 8:00",
     "1/21/2025 9:00",
-] * 4
+    "2025-01-22_09:00:00",
+    "1/23/2025 9:00",
+] * 4  # 6 of 13 without a time: under clean.max_unreadable_time_share
 MANY = rows(60, retained=6)
 BROKEN_ROWS = csv_text(MANY).splitlines()
+MIXED = rows(60, retained=6)  # MANY with the crawlers' odd values: unknown counts, spaced tags
+MIXED.loc[::7, "like_count"] = ""
+MIXED.loc[::5, "label"] = "tiktokrefugee#学中文#vlog"
 FEW_BAD = "\n".join(BROKEN_ROWS[:30] + [BROKEN_ROWS[30] + ",extra,fields"] + BROKEN_ROWS[31:]) + "\n"
 MANY_BAD = "\n".join([BROKEN_ROWS[0]] + [r + ",x,y" for r in BROKEN_ROWS[1:20]] + BROKEN_ROWS[20:]) + "\n"
 
-# name: (bytes, last stage expected to run, the word the error names (None: every stage reached succeeds))
-CASES = {
+
+@dataclass(frozen=True)
+class Export:
+    """A case that is not raw.csv's bytes: ``data.raw`` is ``name`` (a file or folder) and ``build(path)`` writes it."""
+
+    name: str
+    build: Callable[[Path], None]
+
+
+def workbook(sheets: dict[str, list[list[str]]]) -> Callable[[Path], None]:
+    """An .xlsx builder with the given sheets (title → rows)."""
+
+    def build(path: Path) -> None:
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        book.remove(book.active)
+        for title, table in sheets.items():
+            sheet = book.create_sheet(title)
+            for row in table:
+                sheet.append(row)
+        book.save(path)
+
+    return build
+
+
+def database(statements: list[str]) -> Callable[[Path], None]:
+    def build(path: Path) -> None:
+        db = sqlite3.connect(path)
+        for statement in statements:
+            db.execute(statement)
+        db.commit()
+        db.close()
+
+    return build
+
+
+def truncated(build: Callable[[Path], None], keep: float) -> Callable[[Path], None]:
+    """``build``'s file cut to its first ``keep`` share of bytes (an interrupted copy)."""
+
+    def cut(path: Path) -> None:
+        build(path)
+        data = path.read_bytes()
+        path.write_bytes(data[: int(len(data) * keep)])
+
+    return cut
+
+
+def folder(files: dict[str, Callable[[Path], None]]) -> Callable[[Path], None]:
+    def build(path: Path) -> None:
+        path.mkdir()
+        for name, write in files.items():
+            write(path / name)
+
+    return build
+
+
+def text(content: str) -> Callable[[Path], None]:
+    return lambda path: path.write_text(content, encoding="utf-8")
+
+
+def frame_writer(write: Callable[[pd.DataFrame, Path], None], frame: pd.DataFrame) -> Callable[[Path], None]:
+    return lambda path: write(frame, path)
+
+
+def epoch_micros(path: Path) -> None:
+    """A MediaCrawler CSV whose every ``time`` is in microseconds (16 digits): no readable time at all."""
+    write_mediacrawler_csv(MANY, path)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame["time"] = frame["time"] + "000"
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+
+
+COMMENTS = (
+    "comment_id,create_time,ip_location,note_id,content,user_id,nickname,avatar\n1,1736827680000,美国,n1,hi,u1,x,y\n"
+)
+# A password-protected .xlsx is an OLE2 compound file (its first 8 bytes), not a ZIP.
+ENCRYPTED = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + b"EncryptionInfo" + bytes(2000)
+
+# name: (bytes or Export, last stage expected to run, the word the error names (None: every stage reached succeeds))
+CASES: dict[str, tuple[bytes | Export, str, str | None]] = {
     "empty_file": (b"", "clean", "empty"),
     "whitespace_only": (b"  \n\n  \n", "clean", "empty"),
-    "header_only": ((",".join(HEADER) + "\n").encode(), "label", "observation window"),
+    "header_only": ((",".join(HEADER) + "\n").encode(), "clean", "no rows"),
     "missing_user_id": (csv_text(MANY.drop(columns=["user_id"])).encode(), "clean", "user_id"),
     "missing_like_count": (csv_text(MANY.drop(columns=["like_count"])).encode(), "clean", "like_count"),
     "adaptation_aliases": (
@@ -140,7 +238,7 @@ CASES = {
         None,
     ),
     "time_oddities": (csv_text(rows(len(ODD_TIMES), create_time=ODD_TIMES)).encode(), "label", None),
-    "all_march": (csv_text(rows(20, months=(3,))).encode(), "label", "observation window"),
+    "all_march": (csv_text(rows(20, months=(3,))).encode(), "clean", "window"),
     "all_february": (csv_text(rows(20, months=(2,))).encode(), "label", "observation window"),
     "single_user": (csv_text(rows(1)).encode(), "label", "too few"),
     "single_post_two_users_zero_posts": (csv_text(rows(2)).encode(), "label", "too few"),
@@ -150,6 +248,98 @@ CASES = {
     "duplicates_only": (csv_text(pd.concat([rows(1)] * 10)).encode(), "label", "too few"),
     "semicolon_separated": (csv_text(MANY, sep=";").encode(), "clean", "user_id"),
     "tab_separated": (csv_text(MANY, sep="\t").encode(), "clean", "user_id"),
+    # the crawlers' formats (rednote/sources.py, rednote/exports.py)
+    "mediacrawler_csv": (Export("contents.csv", frame_writer(write_mediacrawler_csv, MIXED)), "train", None),
+    "mediacrawler_json": (Export("contents.json", frame_writer(write_mediacrawler_json, MIXED)), "label", None),
+    "spider_xhs_xlsx": (Export("notes.xlsx", frame_writer(write_spider_xhs_xlsx, MIXED)), "label", None),
+    "xhs_downloader_db": (Export("ExploreData.db", frame_writer(write_xhs_downloader_db, MIXED)), "label", None),
+    "tsv_by_extension": (Export("raw.tsv", text(csv_text(MANY, sep="\t"))), "label", None),
+    "folder_of_daily_files_and_comments": (
+        Export(
+            "crawl",
+            folder(
+                {
+                    "search_contents_2025-01-20.csv": frame_writer(write_mediacrawler_csv, MANY.iloc[:30]),
+                    "search_contents_2025-01-21.jsonl": frame_writer(write_mediacrawler_jsonl, MANY.iloc[20:]),
+                    "search_comments_2025-01-20.csv": text(COMMENTS),
+                    "notes.txt": text("not read"),
+                }
+            ),
+        ),
+        "label",
+        None,
+    ),
+    "mediacrawler_time_in_microseconds": (Export("contents.csv", epoch_micros), "clean", "16-digit"),
+    "xhs_downloader_all_times_unknown": (
+        Export("ExploreData.db", frame_writer(write_xhs_downloader_db, MANY.assign(create_time=""))),
+        "clean",
+        "发布时间",
+    ),
+    "xlsx_header_without_rows": (Export("notes.xlsx", workbook({"Sheet": [SPIDER_XHS_HEADER]})), "clean", "no rows"),
+    "xlsx_sheets_without_columns": (
+        Export("notes.xlsx", workbook({"summary": [["a", "b"], ["1", "2"]], "chart": [["x"], ["y"]]})),
+        "clean",
+        "sheets",
+    ),
+    "xlsx_truncated": (
+        Export("notes.xlsx", truncated(frame_writer(write_spider_xhs_xlsx, MANY), 0.6)),
+        "clean",
+        "truncated",
+    ),
+    "xlsx_password_protected": (Export("notes.xlsx", lambda path: path.write_bytes(ENCRYPTED)), "clean", "password"),
+    "xlsx_renamed_zip": (
+        Export("notes.xlsx", lambda path: zipfile.ZipFile(path, "w").writestr("readme.txt", "hello")),
+        "clean",
+        ".xlsx",
+    ),
+    "sqlite_without_known_table": (
+        Export(
+            "ExploreData.db",
+            database(["CREATE TABLE explore_id (ID TEXT PRIMARY KEY)", "INSERT INTO explore_id VALUES ('a')"]),
+        ),
+        "clean",
+        "no known table",
+    ),
+    "sqlite_table_without_rows": (
+        Export(
+            "ExploreData.db",
+            database(["CREATE TABLE explore_data (作品ID TEXT, 作者ID TEXT, 发布时间 TEXT, 点赞数量 TEXT)"]),
+        ),
+        "clean",
+        "no rows",
+    ),
+    "sqlite_truncated": (
+        Export("ExploreData.db", truncated(frame_writer(write_xhs_downloader_db, MANY), 0.3)),
+        "clean",
+        "SQLite",
+    ),
+    "json_object_not_array": (
+        Export("contents.json", text('{"notes": [{"note_id": "1"}]}')),
+        "clean",
+        "array of objects",
+    ),
+    "json_array_of_strings": (Export("contents.json", text('["a", "b"]')), "clean", "array of objects"),
+    "json_cut_off": (
+        Export("contents.json", truncated(frame_writer(write_mediacrawler_json, MANY), 0.5)),
+        "clean",
+        "JSON",
+    ),
+    "json_empty_array": (Export("contents.json", text("[]")), "clean", "no notes"),
+    "jsonl_mostly_garbage": (
+        Export("contents.jsonl", text('{"note_id": "1"}\nnot json\n[1]\nalso not\n')),
+        "clean",
+        "JSON",
+    ),
+    "folder_without_exports": (
+        Export("crawl", folder({"readme.txt": text("nothing here")})),
+        "clean",
+        "no crawl export",
+    ),
+    "folder_of_comments_only": (
+        Export("crawl", folder({"search_comments_2025-01-20.csv": text(COMMENTS)})),
+        "clean",
+        "none of the 1 files",
+    ),
 }
 ORDER = ("clean", "label", "embed", "topics", "train", "evaluate", "explain")
 
@@ -174,11 +364,30 @@ def run_stage(name: str, capsys) -> tuple[int, str]:
     return status, capsys.readouterr().err
 
 
+def place(case: str, workdir: Path) -> Path:
+    """Write ``case``'s input into ``workdir`` and point data.raw at it; return its path."""
+    content = CASES[case][0]
+    if isinstance(content, bytes):
+        (workdir / "raw.csv").write_bytes(content)
+        return workdir / "raw.csv"
+    path = workdir / content.name
+    content.build(path)
+    params = yaml.safe_load((workdir / "params.yaml").read_text(encoding="utf-8"))
+    params["data"]["raw"] = content.name
+    (workdir / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def snapshot(path: Path) -> dict[str, bytes]:
+    files = sorted(path.rglob("*")) if path.is_dir() else [path]
+    return {str(f): f.read_bytes() for f in files if f.is_file()}
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_input_ends_in_output_or_one_sentence(case, workdir, capsys):
-    content, last, keyword = CASES[case]
-    (workdir / "raw.csv").write_bytes(content)
-    before = (workdir / "raw.csv").read_bytes()
+    _, last, keyword = CASES[case]
+    raw = place(case, workdir)
+    before = snapshot(raw)
     for stage in ORDER[: ORDER.index(last) + 1]:
         status, err = run_stage(stage, capsys)
         assert "Traceback" not in err
@@ -191,11 +400,11 @@ def test_bad_input_ends_in_output_or_one_sentence(case, workdir, capsys):
             break
     else:
         assert keyword is None, f"{case} reached {last} without the expected error about {keyword!r}"
-    assert (workdir / "raw.csv").read_bytes() == before  # the raw file is never written
+    assert snapshot(raw) == before  # the raw file is never written
 
 
 def quality_of(case, workdir, capsys):
-    (workdir / "raw.csv").write_bytes(CASES[case][0])
+    place(case, workdir)
     assert run_stage("clean", capsys)[0] == 0
     return json.loads((workdir / "metrics" / "data_quality.json").read_text())
 
@@ -218,6 +427,35 @@ def test_encodings_and_malformed_rows_are_reported(workdir, capsys):
     few = quality_of("few_malformed_rows", workdir, capsys)
     assert few["malformed_rows"] == 1 and few["rows_read"] == 66
     assert quality_of("duplicates_only", workdir, capsys)["duplicates"] == 9
+
+
+def test_each_crawler_format_is_recognised_and_recorded(workdir, capsys):
+    expected = {
+        "mediacrawler_csv": ("mediacrawler", "csv"),
+        "mediacrawler_json": ("mediacrawler", "json"),
+        "spider_xhs_xlsx": ("spider_xhs", "xlsx"),
+        "xhs_downloader_db": ("xhs_downloader", "sqlite"),
+        "tsv_by_extension": ("kaggle", "tsv"),
+    }
+    for case, (source, fmt) in expected.items():
+        q = quality_of(case, workdir, capsys)
+        assert (q["source"], q["format"]) == (source, fmt), case
+        assert q["rows_kept"] == 66 and q["users"] == 60, case
+
+
+def test_a_folder_is_read_whole_skipping_comments_and_repeats(workdir, capsys):
+    q = quality_of("folder_of_daily_files_and_comments", workdir, capsys)
+    assert q["files"] == ["search_contents_2025-01-20.csv", "search_contents_2025-01-21.jsonl"]
+    assert q["files_skipped"] == ["search_comments_2025-01-20.csv"]
+    assert q["format"] == "csv+jsonl" and q["source"] == "mediacrawler"
+    assert q["rows_read"] == 30 + 46 and q["duplicates"] == 10 and q["rows_kept"] == 66
+
+
+def test_unknown_counts_are_zero_and_counted_apart(workdir, capsys):
+    q = quality_of("xhs_downloader_db", workdir, capsys)  # an empty count is XHS-Downloader's -1
+    unknown = int((MIXED["like_count"] == "").sum())
+    assert q["unknown_counts"]["like_count"] == unknown > 0
+    assert q["unparseable_counts"]["like_count"] == 0
 
 
 def test_a_cohort_with_one_retained_user_runs_every_stage_to_the_end(workdir, capsys):

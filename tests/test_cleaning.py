@@ -1,6 +1,10 @@
 import pandas as pd
+import pytest
+from crawler_exports import WRITERS
 
 from rednote.cleaning import clean_posts
+from rednote.errors import UserError
+from rednote.exports import read_export
 from rednote.privacy import pseudonymize
 from rednote.window import Window
 
@@ -98,9 +102,43 @@ def test_no_personal_data_leaves_clean(make_raw):
     )
     posts, _ = clean_posts(raw, WINDOW, KEY)
     dumped = posts.astype(str).to_csv()
-    for secret in ("5f1e0c2b000000000101d2a3", "Sarah", "xsec_token", "xhscdn", "美国"):
+    for secret in SECRETS:
         assert secret not in dumped
     assert posts["user_id"].iloc[0] == pseudonymize(pd.Series(["5f1e0c2b000000000101d2a3"]), KEY).iloc[0]
+
+
+SECRETS = ("5f1e0c2b000000000101d2a3", "678a00000000000000000001", "Sarah", "xsec_token", "xhscdn", "美国", "avatar")
+
+
+@pytest.mark.parametrize("writer", sorted(WRITERS))
+def test_no_personal_data_leaves_clean_in_any_crawler_format(writer, make_raw, tmp_path):
+    # each crawler adds its own: nickname, avatar, note URL with xsec_token, image and video URLs, IP location
+    raw = make_raw(
+        [
+            {
+                "user_id": "5f1e0c2b000000000101d2a3",
+                "post_id": "678a00000000000000000001",
+                "create_time": "1/3/2025 1:00",
+                "title": "hello",
+                "content": "学中文 #tiktokrefugee[话题]#",
+                "label": "tiktokrefugee",
+                "user_name": "Sarah in Ohio",
+                "address": "https://www.xiaohongshu.com/user/profile/5f1e?xsec_token=ABC",
+                "image": "https://sns-webpic-qc.xhscdn.com/x.jpg",
+                "ip_localtion": "美国",
+                "type": "video",
+            }
+        ]
+    )
+    name, write, _ = WRITERS[writer]
+    write(raw, tmp_path / name)
+    exported, read = read_export(tmp_path / name, 0.05)
+    assert "Sarah in Ohio" in (tmp_path / name).read_bytes().decode("utf-8", "ignore") or name.endswith(".xlsx")
+    posts, _ = clean_posts(exported, WINDOW, KEY, name, 0.5, read.time_column)
+    assert len(posts) == 1
+    dumped = posts.astype(str).to_csv()
+    for secret in SECRETS:
+        assert secret not in dumped, secret
 
 
 def test_pseudonyms_are_stable_per_key_and_differ_across_keys():
@@ -110,3 +148,20 @@ def test_pseudonyms_are_stable_per_key_and_differ_across_keys():
     assert first[0] == first[2] != first[1]
     assert first[3] == ""
     assert other[0] != first[0]
+
+
+def test_more_unreadable_times_than_the_share_allowed_stop_clean_with_what_they_look_like(make_raw):
+    times = ["1738341000000000", "1738341000000000", "3天前", "1/3/2025 1:00", "1/4/2025 1:00"]
+    raw = make_raw([{"user_id": f"u{i}", "post_id": f"p{i}", "create_time": t} for i, t in enumerate(times)])
+    with pytest.raises(UserError, match=r"3 of the 5 \(60%\) `time` values .*\(2 16-digit numbers, 1 like '3天前'\)"):
+        clean_posts(raw, WINDOW, KEY, "export.csv", 0.5, "time")
+    posts, quality = clean_posts(raw, WINDOW, KEY, "export.csv", 0.6, "time")
+    assert len(posts) == 2 and quality["unparseable_times"] == 3
+
+
+def test_an_export_of_which_no_post_survives_stops_clean(make_raw):
+    raw = make_raw([{"user_id": "u1", "post_id": "p1", "create_time": "3/2/2025 1:00"}])
+    with pytest.raises(
+        UserError, match=r"no post of export.csv survives .* 1 fall outside .* run 2025-03-02\.\.2025-03-02"
+    ):
+        clean_posts(raw, WINDOW, KEY, "export.csv")

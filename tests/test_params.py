@@ -16,6 +16,7 @@ from rednote.params import Params, load_params
 BAD = {
     "data.raw": ("", "data.raw must be text"),
     "clean.max_malformed_share": (1.5, "clean.max_malformed_share must be a number ≥ 0 and ≤ 1, got 1.5"),
+    "clean.max_unreadable_time_share": (-0.1, "clean.max_unreadable_time_share must be a number ≥ 0 and ≤ 1, got -0.1"),
     "clean.window_end": ("2024-12-01", "clean.window_end (2024-12-01) comes before clean.window_start"),
     "label.observe_end": ("2025-13-01", "label.observe_end must be a date YYYY-MM-DD, got '2025-13-01'"),
     "label.target_start": ("2025-01-15", "label.target_start (2025-01-15) must come after label.observe_end"),
