@@ -76,23 +76,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-COLUMNS = (
-    "title",
-    "content",
-    "address",
-    "label",
-    "user_name",
-    "user_id",
-    "like_count",
-    "collect_count",
-    "comment_count",
-    "share_count",
-    "create_time",
-    "post_id",
-    "ip_localtion",
-    "image",
-    "type",
-)
+from rednote.schema import KAGGLE_COLUMNS
+
+COLUMNS = KAGGLE_COLUMNS
 
 TOPICS = (
     "learn_chinese",

@@ -17,6 +17,24 @@ import pandas as pd
 
 from rednote.errors import UserError
 
+#: The Kaggle export's header (``tt_refugee.csv``), in its order: what the sample generator writes and tests build.
+KAGGLE_COLUMNS = (
+    "title",
+    "content",
+    "address",
+    "label",
+    "user_name",
+    "user_id",
+    "like_count",
+    "collect_count",
+    "comment_count",
+    "share_count",
+    "create_time",
+    "post_id",
+    "ip_localtion",
+    "image",
+    "type",
+)
 COUNT_COLUMNS = ("like_count", "collect_count", "comment_count", "share_count")
 #: Columns without which the pipeline cannot run.
 REQUIRED = ("user_id", "create_time", *COUNT_COLUMNS)

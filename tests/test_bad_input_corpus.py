@@ -30,24 +30,10 @@ from crawler_exports import (
 )
 from e2e import write_params
 
+from rednote.schema import KAGGLE_COLUMNS
+
 ROOT = Path(__file__).resolve().parents[1]
-HEADER = [
-    "title",
-    "content",
-    "address",
-    "label",
-    "user_name",
-    "user_id",
-    "like_count",
-    "collect_count",
-    "comment_count",
-    "share_count",
-    "create_time",
-    "post_id",
-    "ip_localtion",
-    "image",
-    "type",
-]
+HEADER = list(KAGGLE_COLUMNS)
 WORDS = [
     "learn chinese 学中文 pinyin",
     "tiktok ban 封禁 court",
