@@ -21,7 +21,6 @@ import pandas as pd
 import scipy.sparse as sp
 
 from rednote.params import CommunityParams
-from rednote.plots import plt, use_cjk_font
 
 
 @dataclass
@@ -206,27 +205,3 @@ def find_communities(
         },
     )
     return Communities(summary, table, central)
-
-
-def sizes_figure(table: pd.DataFrame, top: int, reason: str | None = None) -> plt.Figure:
-    """Horizontal bars of the ``top`` largest communities' sizes, labelled with their top tags and retention rate."""
-    use_cjk_font()
-    part = table.head(top).iloc[::-1]
-    fig, ax = plt.subplots(figsize=(9, max(3, 0.4 * len(part) + 1.5)))
-    if part.empty:
-        ax.text(0.5, 0.5, f"no communities\n{reason or ''}", ha="center", va="center", wrap=True)
-        ax.set_axis_off()
-        return fig
-    labels = [
-        f"c{r.community}: " + ", ".join(t.rsplit(" (", 1)[0] for t in str(r.top_tags).split("; ")[:3])
-        for r in part.itertuples()
-    ]
-    ax.barh(labels, part["size"], color="#2e86c1")
-    for y, r in enumerate(part.itertuples()):
-        rate = "n/a" if pd.isna(r.retention_rate) else f"{r.retention_rate:.0%}"
-        ax.text(r.size, y, f"  retained {rate} of {r.retention_n}", va="center", fontsize=8)
-    ax.set_xlabel("users")
-    ax.set_xlim(0, part["size"].max() * 1.35)
-    ax.set_title("Hashtag communities (Louvain), largest first")
-    fig.tight_layout()
-    return fig

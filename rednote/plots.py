@@ -1,4 +1,4 @@
-"""Figures of the exploratory analysis, drawn with matplotlib and a CJK font so Chinese shows as glyphs.
+"""Every figure of the pipeline (exploratory analysis, segments, communities, importance), drawn with matplotlib and a CJK font so Chinese shows as glyphs.
 
 Matplotlib has no CJK font of its own; the PyPI package ``mplfonts`` ships Noto Sans CJK SC and
 SimHei (the study's font). :func:`use_cjk_font` registers them; every figure function calls it.
@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
+from sklearn.decomposition import PCA  # noqa: E402
 
 from rednote.cohort import COUNT_FEATURES  # noqa: E402
 from rednote.io import atomic_path  # noqa: E402
@@ -126,6 +127,155 @@ def top_words(tokens: pd.Series, retained: pd.Series, n: int) -> tuple[plt.Figur
         ax.set_title(f"Top words of {name} users (uses per user)")
     fig.tight_layout()
     return fig, table
+
+
+# Segment and community figures (the segment stage)
+
+
+def cluster_label(c: str, group: dict) -> str:
+    return f"{c}: {group['name']} (n={group['n']})"
+
+
+def pca_figure(
+    X: np.ndarray, labels: np.ndarray, clusters: dict[str, dict], outliers: np.ndarray, seed: int
+) -> plt.Figure:
+    """Users on the first two principal components of the scaled features, coloured by cluster; outliers as black crosses."""
+    use_cjk_font()
+    pca = PCA(n_components=2, random_state=seed)
+    xy = pca.fit_transform(X)
+    fig, ax = plt.subplots(figsize=(8, 6))
+    cmap = plt.get_cmap("tab10")
+    for c, group in clusters.items():
+        members = labels == int(c)
+        ax.scatter(
+            xy[members, 0], xy[members, 1], s=8, alpha=0.6, color=cmap(int(c) % 10), label=cluster_label(c, group)
+        )
+    if outliers.any():
+        ax.scatter(
+            xy[outliers, 0],
+            xy[outliers, 1],
+            s=30,
+            marker="x",
+            color="black",
+            label=f"DBSCAN outliers (n={int(outliers.sum())})",
+        )
+    ratio = pca.explained_variance_ratio_
+    ax.set_xlabel(f"PC1 ({ratio[0]:.0%} of variance)")
+    ax.set_ylabel(f"PC2 ({ratio[1]:.0%} of variance)")
+    ax.set_title("User segments (K-Means on log-scaled behaviour features)")
+    ax.legend(fontsize=8, loc="best")
+    fig.tight_layout()
+    return fig
+
+
+def k_distance_figure(kdist: np.ndarray, eps: float, min_samples: int, n_outliers: int) -> plt.Figure:
+    """The sorted k-distance curve with the chosen ``eps`` as a horizontal line.
+
+    Users above the line are not core points; DBSCAN calls them noise (``n_outliers``) unless they lie
+    within ``eps`` of a core point.
+    """
+    use_cjk_font()
+    fig, ax = plt.subplots(figsize=(7, 4))
+    kdist = np.sort(kdist)
+    ax.plot(np.arange(len(kdist)), kdist, color="#2e86c1")
+    above = int((kdist > eps).sum())
+    ax.axhline(
+        eps,
+        color="#c0392b",
+        linestyle="--",
+        label=f"eps = {eps:g}: {above} users above, {n_outliers} of them DBSCAN noise",
+    )
+    ax.set_xlabel("users, sorted")
+    ax.set_ylabel(f"distance to {min_samples}-th nearest neighbour")
+    ax.set_title("k-distance plot (choose eps near the bend)")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def topic_heatmap_figure(clusters: dict[str, dict], topic_words: list[list[str]], n_words: int = 3) -> plt.Figure:
+    """Topics × segments: mean topic weight per cluster (left) and each cluster's topic mix, rows summing to 1 (right).
+
+    The left panel also shows how much topical text a cluster has (multi-post users have more);
+    the right one shows which topics a cluster leans to, whatever its amount of text.
+    """
+    use_cjk_font()
+    means = np.array([group["topic_means"] for group in clusters.values()])
+    totals = means.sum(axis=1, keepdims=True)
+    mix = np.divide(means, totals, out=np.zeros_like(means), where=totals > 0)
+    fig, axes = plt.subplots(1, 2, figsize=(2.8 * means.shape[1] + 4, 0.6 * means.shape[0] + 2.5))
+    topics = [f"t{t}: {' '.join(w[:n_words])}" for t, w in enumerate(topic_words)]
+    rows = [cluster_label(c, g) for c, g in clusters.items()]
+    for ax, matrix, title, fmt in (
+        (axes[0], means, "mean topic weight", "{:.3f}"),
+        (axes[1], mix, "topic mix (rows sum to 1)", "{:.0%}"),
+    ):
+        image = ax.imshow(matrix, cmap="Blues", aspect="auto")
+        ax.set_xticks(range(matrix.shape[1]), topics, rotation=30, ha="right")
+        ax.set_yticks(range(matrix.shape[0]), rows if ax is axes[0] else [c for c in clusters])
+        for (i, j), value in np.ndenumerate(matrix):
+            ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=8)
+        fig.colorbar(image, ax=ax)
+        ax.set_title(title)
+    fig.suptitle("Topics × segments (NMF weights of users' January text)")
+    fig.tight_layout()
+    return fig
+
+
+def silhouette_figure(silhouettes: dict[int, float | None], chosen: int, study: dict | None) -> plt.Figure:
+    """Silhouette per k tried (users, log-scaled), with the study's post-level raw-count silhouette for contrast."""
+    use_cjk_font()
+    scored = {k: s for k, s in silhouettes.items() if s is not None}
+    ks = list(scored)
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.plot(ks, [scored[k] for k in ks], marker="o", label="users, log-scaled behaviour")
+    ax.scatter(
+        [chosen],
+        [scored.get(chosen, np.nan)],
+        s=120,
+        facecolors="none",
+        edgecolors="#c0392b",
+        label=f"chosen k = {chosen}",
+    )
+    if study and study.get("silhouette") is not None:
+        ax.scatter(
+            [study["k"]],
+            [study["silhouette"]],
+            marker="s",
+            color="#7f8c8d",
+            label=f"study set-up: posts, raw counts (sizes {study['sizes']})",
+        )
+    ax.set_xlabel("k")
+    ax.set_ylabel("silhouette")
+    ax.set_ylim(min(0.0, *scored.values()) - 0.05, 1.05)
+    ax.set_title("Silhouette by number of clusters")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def sizes_figure(table: pd.DataFrame, top: int, reason: str | None = None) -> plt.Figure:
+    """Horizontal bars of the ``top`` largest communities' sizes, labelled with their top tags and retention rate."""
+    use_cjk_font()
+    part = table.head(top).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(9, max(3, 0.4 * len(part) + 1.5)))
+    if part.empty:
+        ax.text(0.5, 0.5, f"no communities\n{reason or ''}", ha="center", va="center", wrap=True)
+        ax.set_axis_off()
+        return fig
+    labels = [
+        f"c{r.community}: " + ", ".join(t.rsplit(" (", 1)[0] for t in str(r.top_tags).split("; ")[:3])
+        for r in part.itertuples()
+    ]
+    ax.barh(labels, part["size"], color="#2e86c1")
+    for y, r in enumerate(part.itertuples()):
+        rate = "n/a" if pd.isna(r.retention_rate) else f"{r.retention_rate:.0%}"
+        ax.text(r.size, y, f"  retained {rate} of {r.retention_n}", va="center", fontsize=8)
+    ax.set_xlabel("users")
+    ax.set_xlim(0, part["size"].max() * 1.35)
+    ax.set_title("Hashtag communities (Louvain), largest first")
+    fig.tight_layout()
+    return fig
 
 
 def notice(title: str, text: str) -> plt.Figure:

@@ -5,17 +5,13 @@ import logging
 from pathlib import Path
 
 from rednote import plots
-from rednote.communities import find_communities, sizes_figure
+from rednote.communities import find_communities
 from rednote.errors import UserError
 from rednote.io import read_array, read_table, write_csv, write_json
 from rednote.params import load_params
 from rednote.segments import (
-    k_distance_figure,
-    pca_figure,
     segment_users,
-    silhouette_figure,
     study_clusters,
-    topic_heatmap_figure,
 )
 from rednote.stage import run
 
@@ -57,15 +53,15 @@ def main() -> None:
     write_csv(seg.outlier_table, "metrics/segment_outliers.csv")
     write_csv(com.table, "metrics/segment_communities.csv")
     write_csv(com.central, "metrics/segment_central_users.csv")
-    plots.save(pca_figure(seg.X, seg.choice.labels, seg.clusters, seg.outliers, p.seed), OUT / "pca_clusters.png")
+    plots.save(plots.pca_figure(seg.X, seg.choice.labels, seg.clusters, seg.outliers, p.seed), OUT / "pca_clusters.png")
     plots.save(
-        k_distance_figure(seg.kdist, p.dbscan.eps, p.dbscan.min_samples, int(seg.outliers.sum())),
+        plots.k_distance_figure(seg.kdist, p.dbscan.eps, p.dbscan.min_samples, int(seg.outliers.sum())),
         OUT / "k_distance.png",
     )
-    plots.save(topic_heatmap_figure(seg.clusters, topic_words), OUT / "topics_by_segment.png")
-    plots.save(silhouette_figure(seg.choice.silhouettes, seg.choice.k, study), OUT / "silhouette_by_k.png")
+    plots.save(plots.topic_heatmap_figure(seg.clusters, topic_words), OUT / "topics_by_segment.png")
+    plots.save(plots.silhouette_figure(seg.choice.silhouettes, seg.choice.k, study), OUT / "silhouette_by_k.png")
     plots.save(
-        sizes_figure(com.table, p.communities.plot_top, com.summary.get("reason")),
+        plots.sizes_figure(com.table, p.communities.plot_top, com.summary.get("reason")),
         OUT / "community_sizes.png",
     )
     log.info(

@@ -9,8 +9,9 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from rednote.communities import find_communities, retention, sizes_figure, tag_graph, tag_matrix
+from rednote.communities import find_communities, retention, tag_graph, tag_matrix
 from rednote.params import CommunityParams
+from rednote.plots import sizes_figure
 
 PARAMS = CommunityParams.model_validate(
     {
