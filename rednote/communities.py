@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
@@ -110,11 +110,16 @@ def top_tags(tm: TagMatrix, members: Sequence[int], n: int) -> list[tuple[str, i
 
 @dataclass
 class Communities:
-    """``summary`` (JSON-ready), ``table`` (one row per community) and ``central`` (the top PageRank users)."""
+    """``summary`` (JSON-ready), ``table`` (one row per community) and ``central`` (the top PageRank users);
+    for drawing: the ``graph`` (nodes are row positions), its communities as node lists (largest first)
+    and each node's PageRank."""
 
     summary: dict
     table: pd.DataFrame
     central: pd.DataFrame
+    graph: nx.Graph = field(default_factory=nx.Graph)
+    groups: list[list[int]] = field(default_factory=list)
+    pagerank: dict[int, float] = field(default_factory=dict)
 
 
 TABLE_COLUMNS = ["community", "size", "top_tags", "retention_n", "retained", "retention_rate"]
@@ -161,7 +166,7 @@ def find_communities(
                 f"and the most used ones beyond segment.communities.max_pairs={p.max_pairs}; raise those if the crawl has few distinct tags"
             ),
         )
-        return Communities(summary, pd.DataFrame(columns=TABLE_COLUMNS), pd.DataFrame(columns=CENTRAL_COLUMNS))
+        return Communities(summary, pd.DataFrame(columns=TABLE_COLUMNS), pd.DataFrame(columns=CENTRAL_COLUMNS), graph)
     resolution = p.resolution
     groups = louvain(graph, resolution, seed)
     membership = {node: c for c, group in enumerate(groups) for node in group}
@@ -204,4 +209,4 @@ def find_communities(
             for r in rows[: p.plot_top]
         },
     )
-    return Communities(summary, table, central)
+    return Communities(summary, table, central, graph, groups, rank)

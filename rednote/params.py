@@ -194,6 +194,9 @@ class CommunityParams(Section):
     n_top_tags: Count
     top_central: Count
     plot_top: Count
+    network_communities: Count
+    network_nodes: Annotated[int, Field(ge=10)]
+    network_labels: Annotated[int, Field(ge=0)]
 
 
 class SegmentParams(Section):
@@ -222,6 +225,8 @@ class SegmentParams(Section):
 
 class EdaParams(Section):
     top_words: Count
+    wordcloud_words: Count
+    seed: Seed
 
 
 class Params(Section):

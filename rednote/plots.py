@@ -6,6 +6,7 @@ SimHei (the study's font). :func:`use_cjk_font` registers them; every figure fun
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import networkx as nx  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
@@ -24,20 +26,24 @@ from rednote.io import atomic_path  # noqa: E402
 CJK_FONT_FILES = ("NotoSansCJKsc-Regular.otf", "SimHei.ttf")
 
 
-@lru_cache(maxsize=1)
-def use_cjk_font() -> str:
-    """Register the CJK fonts shipped by ``mplfonts`` and make the first one matplotlib's sans-serif; return its name."""
+def cjk_font_paths() -> list[Path]:
+    """The CJK font files shipped by ``mplfonts`` (Noto Sans CJK SC, then the study's SimHei) that exist."""
     import mplfonts
 
     folder = Path(mplfonts.__file__).parent / "fonts"
-    names = []
-    for file in CJK_FONT_FILES:
-        path = folder / file
-        if path.exists():
-            font_manager.fontManager.addfont(str(path))
-            names.append(font_manager.FontProperties(fname=str(path)).get_name())
-    if not names:
+    paths = [folder / file for file in CJK_FONT_FILES if (folder / file).exists()]
+    if not paths:
         raise RuntimeError(f"no CJK font found in {folder}; reinstall mplfonts (requirements.txt)")
+    return paths
+
+
+@lru_cache(maxsize=1)
+def use_cjk_font() -> str:
+    """Register the CJK fonts shipped by ``mplfonts`` and make the first one matplotlib's sans-serif; return its name."""
+    names = []
+    for path in cjk_font_paths():
+        font_manager.fontManager.addfont(str(path))
+        names.append(font_manager.FontProperties(fname=str(path)).get_name())
     matplotlib.rcParams["font.family"] = "sans-serif"
     matplotlib.rcParams["font.sans-serif"] = [*names, "DejaVu Sans"]
     matplotlib.rcParams["axes.unicode_minus"] = False
@@ -127,6 +133,50 @@ def top_words(tokens: pd.Series, retained: pd.Series, n: int) -> tuple[plt.Figur
         ax.set_title(f"Top words of {name} users (uses per user)")
     fig.tight_layout()
     return fig, table
+
+
+def word_clouds(tokens: pd.Series, retained: pd.Series, max_words: int, seed: int) -> tuple[plt.Figure, pd.DataFrame]:
+    """Word clouds of retained and of lost users' January words, side by side (the retention study's figure).
+
+    ``tokens``: one space-joined, stop-word-free token string per user; ``retained``: 0/1, same index.
+    A word's size is the number of users who used it (not raw counts, so one prolific poster cannot
+    fill a cloud). Drawn with the CJK font from ``mplfonts`` so Chinese shows as glyphs; seeded
+    layout. Returns the figure and the words drawn (group, word, users).
+    """
+    from wordcloud import WordCloud
+
+    use_cjk_font()
+    font = str(cjk_font_paths()[0])
+    rows, clouds = [], {}
+    for flag, name in ((1, "retained"), (0, "lost")):
+        users = tokens[retained == flag].fillna("").str.split().map(set)
+        counts = pd.Series([w for words in users for w in words], dtype="object").value_counts()
+        counts = counts.iloc[np.lexsort((counts.index.to_numpy(dtype=str), -counts.to_numpy()))].head(max_words)
+        rows += [{"group": name, "word": w, "users": int(n)} for w, n in counts.items()]
+        if len(counts):
+            cloud = WordCloud(
+                font_path=font,
+                width=800,
+                height=500,
+                background_color="white",
+                max_words=max_words,
+                random_state=seed,
+                collocations=False,
+                colormap="viridis" if name == "retained" else "plasma",
+            )
+            clouds[name] = (cloud.generate_from_frequencies(counts.to_dict()).to_array(), int(len(users)))
+    fig, axes = plt.subplots(1, 2, figsize=(14, 5))
+    for ax, name in zip(axes, ("retained", "lost")):
+        ax.axis("off")
+        if name in clouds:
+            image, n_users = clouds[name]
+            ax.imshow(image, interpolation="bilinear")
+            ax.set_title(f"Words of {name} users (size: users who used it; n = {n_users})")
+        else:
+            ax.set_title(f"Words of {name} users")
+            ax.text(0.5, 0.5, f"no {name} users with text", ha="center", va="center")
+    fig.tight_layout()
+    return fig, pd.DataFrame(rows, columns=["group", "word", "users"])
 
 
 # Segment and community figures (the segment stage)
@@ -274,6 +324,71 @@ def sizes_figure(table: pd.DataFrame, top: int, reason: str | None = None) -> pl
     ax.set_xlabel("users")
     ax.set_xlim(0, part["size"].max() * 1.35)
     ax.set_title("Hashtag communities (Louvain), largest first")
+    fig.tight_layout()
+    return fig
+
+
+def community_network(
+    graph: nx.Graph,
+    groups: list[list[int]],
+    pagerank: dict[int, float],
+    user_ids: Sequence[str],
+    retained: np.ndarray,
+    n_communities: int,
+    max_nodes: int,
+    n_labels: int,
+    seed: int,
+) -> plt.Figure:
+    """The largest hashtag communities drawn as a network (the adaptation study's view of key users).
+
+    Bounded so it stays legible and fast on any crawl: the ``n_communities`` largest communities, and
+    within them at most ``max_nodes`` users, each community keeping its highest-PageRank users in
+    proportion to its size. Node size ∝ PageRank, colour = community, a black ring = retained
+    (``retained``: 0/1 per node, 0 where a label must not be shown); the ``n_labels`` most central
+    drawn users are labelled with the first 8 characters of their pseudonymous id. Seeded layout.
+    """
+    use_cjk_font()
+    shown = groups[:n_communities]
+    total = sum(len(g) for g in shown)
+    if not shown or total == 0:
+        return notice("Hashtag communities", "no communities to draw")
+    nodes: list[int] = []
+    for group in shown:
+        quota = max(1, round(max_nodes * len(group) / total))
+        nodes += sorted(group, key=lambda n: (-pagerank.get(n, 0.0), n))[:quota]
+    sub = graph.subgraph(nodes)
+    layout = nx.spring_layout(sub, seed=seed, weight="weight", iterations=60)
+    community = {n: c for c, group in enumerate(shown) for n in group}
+    order = sorted(sub.nodes)
+    ranks = np.array([pagerank.get(n, 0.0) for n in order])
+    sizes = 20 + 600 * ranks / ranks.max() if ranks.max() > 0 else np.full(len(order), 40.0)
+    cmap = plt.get_cmap("tab10")
+    fig, ax = plt.subplots(figsize=(10, 8))
+    nx.draw_networkx_edges(sub, layout, ax=ax, alpha=0.08, width=0.5)
+    ax.scatter(
+        [layout[n][0] for n in order],
+        [layout[n][1] for n in order],
+        s=sizes,
+        c=[cmap(community[n] % 10) for n in order],
+        edgecolors=["black" if retained[n] else "none" for n in order],
+        linewidths=1.2,
+        zorder=2,
+    )
+    for n in sorted(order, key=lambda n: (-pagerank.get(n, 0.0), n))[:n_labels]:
+        ax.annotate(str(user_ids[n])[:8], layout[n], fontsize=7, xytext=(4, 4), textcoords="offset points")
+    handles = [
+        plt.Line2D([], [], marker="o", linestyle="", color=cmap(c % 10), label=f"c{c} ({len(g)} users)")
+        for c, g in enumerate(shown)
+    ]
+    handles.append(
+        plt.Line2D([], [], marker="o", linestyle="", color="white", markeredgecolor="black", label="retained")
+    )
+    ax.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_title(
+        f"Hashtag communities: {len(order)} most central users of the {len(shown)} largest "
+        "(size = PageRank, labels = most central)"
+    )
+    ax.axis("off")
     fig.tight_layout()
     return fig
 

@@ -1,4 +1,4 @@
-"""eda: the study's exploratory figures (count distributions, counts by retention, correlations, daily active users, top words)."""
+"""eda: the study's exploratory figures (count distributions, counts by retention, correlations, daily active users, top words, word clouds)."""
 
 import logging
 from pathlib import Path
@@ -29,6 +29,9 @@ def main() -> None:
     fig, words = plots.top_words(users["tokens"], users["retained"], p.top_words)
     plots.save(fig, OUT / "top_words.png")
     write_csv(words, OUT / "top_words.csv")
+    fig, cloud_words = plots.word_clouds(users["tokens"], users["retained"], p.wordcloud_words, p.seed)
+    plots.save(fig, OUT / "word_clouds.png")
+    write_csv(cloud_words, OUT / "word_clouds.csv")
     log.info("wrote EDA figures for %d posts and %d training users to %s", len(posts), len(users), OUT)
 
 

@@ -64,6 +64,20 @@ def main() -> None:
         plots.sizes_figure(com.table, p.communities.plot_top, com.summary.get("reason")),
         OUT / "community_sizes.png",
     )
+    shown = users["retained"].to_numpy() * counted  # retention is marked only where its label may be seen
+    c = p.communities
+    network = plots.community_network(
+        com.graph,
+        com.groups,
+        com.pagerank,
+        users["user_id"].tolist(),
+        shown,
+        c.network_communities,
+        c.network_nodes,
+        c.network_labels,
+        p.seed,
+    )
+    plots.save(network, OUT / "community_network.png")
     log.info(
         "%d users: k=%d (silhouette %s), sizes %s; %d outliers; %s communities (modularity %s); study mode %s",
         len(users),

@@ -22,6 +22,9 @@ PARAMS = CommunityParams.model_validate(
         "n_top_tags": 3,
         "top_central": 3,
         "plot_top": 10,
+        "network_communities": 4,
+        "network_nodes": 50,
+        "network_labels": 3,
     }
 )
 

@@ -42,6 +42,7 @@ BAD = {
     "segment.anomaly.n_distinctive": (0, "segment.anomaly.n_distinctive must be a whole number ≥ 1, got 0"),
     "segment.communities.max_pairs": (-5, "segment.communities.max_pairs must be a whole number ≥ 1, got -5"),
     "eda.top_words": (2.5, "eda.top_words must be a whole number ≥ 1, got 2.5"),
+    "eda.wordcloud_words": (0, "eda.wordcloud_words must be a whole number ≥ 1, got 0"),
 }
 
 
