@@ -121,6 +121,11 @@ def make_encoder(params: EmbedParams) -> Encoder:
     if name == "tfidf":
         tfidf = params.tfidf
         return TfidfSvdEncoder(tfidf.n_components, tfidf.max_features, tfidf.min_df, params.seed)
+    if name == "fasttext":
+        from rednote.fasttext_encoder import FastTextEncoder
+
+        f = params.fasttext
+        return FastTextEncoder(f.dim, f.window, f.min_count, f.epochs, f.min_n, f.max_n, params.seed)
     if name == "transformer":
         from rednote.transformer import TransformerEncoder
 

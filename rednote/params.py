@@ -44,6 +44,7 @@ class DataParams(Section):
     raw: str = Field(min_length=1)
     posts: str
     users: str
+    sequences: str
     embeddings: str
     topics: str
     predictions: str
@@ -106,12 +107,30 @@ class TfidfParams(Section):
     min_df: Count
 
 
+class FastTextParams(Section):
+    dim: Annotated[int, Field(ge=2, le=1000)]
+    window: Count
+    min_count: Count
+    epochs: Count
+    min_n: Count
+    max_n: Count
+
+    @model_validator(mode="after")
+    def _ngrams(self) -> FastTextParams:
+        if self.max_n < self.min_n:
+            raise ValueError(
+                f"embed.fasttext.max_n ({self.max_n}) must be at least embed.fasttext.min_n ({self.min_n})"
+            )
+        return self
+
+
 class EmbedParams(Section):
-    encoder: Literal["use", "tfidf", "transformer"]
+    encoder: Literal["use", "tfidf", "fasttext", "transformer"]
     seed: Seed
     cache_dir: str
     use: UseParams
     tfidf: TfidfParams
+    fasttext: FastTextParams
     model: str = Field(min_length=1)
     pooling: Literal["cls", "mean"]
     max_length: Annotated[int, Field(ge=8, le=512)]

@@ -6,6 +6,7 @@ from rednote.cohort import assign_split, build_users
 from rednote.errors import UserError
 from rednote.io import read_table, write_json, write_table
 from rednote.params import load_params
+from rednote.sequences import activity_sequences
 from rednote.stage import run
 from rednote.text import tokenize_all
 from rednote.window import Window
@@ -35,6 +36,7 @@ def main() -> None:
     users["tokens"] = tokenize_all(users["text"], frozenset(map(str, p.extra_stop_words)))
     users["split"] = assign_split(users["retained"], s.val_share, s.test_share, s.seed)
     write_table(users, data.users)
+    write_table(activity_sequences(posts, users["user_id"], observe), data.sequences)
     by_split = users.groupby("split")["retained"].agg(["size", "sum"])
     write_json(
         {
