@@ -16,6 +16,7 @@ initial vectors (gensim's default is Python's ``hash``, which changes between pr
 
 from __future__ import annotations
 
+import logging
 import zlib
 from typing import Any
 
@@ -44,6 +45,7 @@ class FastTextEncoder:
     def fit(self, texts: list[str]) -> FastTextEncoder:
         from gensim.models import FastText
 
+        logging.getLogger("gensim").setLevel(logging.WARNING)  # its per-epoch INFO lines drown the stage's log
         sentences = [t.split() for t in texts if t.split()]
         if not sentences:
             raise UserError("no user has any token to train FastText on; use a larger crawl or embed.encoder=use.")
