@@ -20,37 +20,34 @@ def posts(rows):
     return frame
 
 
+def cohort(rows):
+    """The January cohort of hand-written posts, labelled by February."""
+    return build_users(posts(rows), JAN, FEB)
+
+
 def test_cohort_is_january_posters_and_retained_means_a_february_post():
-    users = build_users(
-        posts(
-            [
-                ("a", "2025-01-05 10:00", 1, 0, 0, 0, False, "jan a"),
-                ("a", "2025-02-02 10:00", 999, 0, 0, 0, False, "feb a"),
-                ("b", "2025-01-31 23:59", 2, 0, 0, 0, True, "jan b"),
-                ("c", "2025-02-10 10:00", 5, 0, 0, 0, False, "feb only"),
-                ("d", "2025-01-20 10:00", 3, 0, 0, 0, False, "jan d"),
-                ("d", "2025-03-01 10:00", 3, 0, 0, 0, False, "march d"),
-            ]
-        ),
-        JAN,
-        FEB,
+    users = cohort(
+        [
+            ("a", "2025-01-05 10:00", 1, 0, 0, 0, False, "jan a"),
+            ("a", "2025-02-02 10:00", 999, 0, 0, 0, False, "feb a"),
+            ("b", "2025-01-31 23:59", 2, 0, 0, 0, True, "jan b"),
+            ("c", "2025-02-10 10:00", 5, 0, 0, 0, False, "feb only"),
+            ("d", "2025-01-20 10:00", 3, 0, 0, 0, False, "jan d"),
+            ("d", "2025-03-01 10:00", 3, 0, 0, 0, False, "march d"),
+        ]
     )
     assert users["user_id"].tolist() == ["a", "b", "d"]
     assert users["retained"].tolist() == [1, 0, 0]  # d posted in March, not February
 
 
 def test_features_use_january_posts_only():
-    users = build_users(
-        posts(
-            [
-                ("a", "2025-01-05 10:00", 10, 4, 2, 1, False, "one"),
-                ("a", "2025-01-05 22:00", 30, 0, 0, 0, True, "two"),
-                ("a", "2025-01-09 03:00", 20, 2, 1, 0, False, "one"),
-                ("a", "2025-02-02 10:00", 10**6, 10**6, 10**6, 10**6, True, "FEBRUARY TEXT"),
-            ]
-        ),
-        JAN,
-        FEB,
+    users = cohort(
+        [
+            ("a", "2025-01-05 10:00", 10, 4, 2, 1, False, "one"),
+            ("a", "2025-01-05 22:00", 30, 0, 0, 0, True, "two"),
+            ("a", "2025-01-09 03:00", 20, 2, 1, 0, False, "one"),
+            ("a", "2025-02-02 10:00", 10**6, 10**6, 10**6, 10**6, True, "FEBRUARY TEXT"),
+        ]
     )
     row = users.iloc[0]
     assert row["likes_sum"] == 60 and row["likes_mean"] == 20
