@@ -415,3 +415,24 @@ def importance(table: pd.DataFrame, model: str) -> plt.Figure:
     ax.set_title(f"Permutation importance ({model}, test users)")
     fig.tight_layout()
     return fig
+
+
+def forest(table: pd.DataFrame, title: str) -> plt.Figure:
+    """Forest plot of odds ratios per SD (``feature``, ``odds_ratio``, ``ci_low``, ``ci_high``) on a log axis, 1 marked."""
+    use_cjk_font()
+    table = table.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(7, max(3, 0.3 * len(table))))
+    ratio = table["odds_ratio"].to_numpy(dtype=float)
+    low = table["ci_low"].to_numpy(dtype=float)
+    high = table["ci_high"].to_numpy(dtype=float)
+    rows = np.arange(len(table))
+    clear = (low > 1) | (high < 1)
+    ax.errorbar(ratio, rows, xerr=[ratio - low, high - ratio], fmt="none", ecolor="#7f8c8d", elinewidth=1.2, capsize=2)
+    ax.scatter(ratio, rows, c=np.where(clear, "#c0392b", "#2e86c1"), zorder=3, s=18)
+    ax.axvline(1, color="black", linewidth=0.8)
+    ax.set_xscale("log")
+    ax.set_yticks(rows, table["feature"])
+    ax.set_xlabel("retention odds ratio per SD (95% bootstrap interval over users; red: excludes 1)")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig

@@ -957,8 +957,35 @@ def _post_topics(rng: np.random.Generator, user_topic: np.ndarray) -> np.ndarray
     return np.where(rng.random(n) < ON_TOPIC, user_topic, rng.integers(0, len(TOPICS), size=n))
 
 
-def generate_crawl_with_truth(n_posts: int = 4117, seed: int = 2025) -> tuple[pd.DataFrame, pd.DataFrame]:
+def intercept_for_share(logit_rest: np.ndarray, share: float) -> float:
+    """The intercept ``b`` with ``mean(sigmoid(b + logit_rest)) == share`` (bisection; ``0 < share < 1``).
+
+    ``logit_rest``: every cohort user's retention logit without the intercept. The expected share of
+    retained users is increasing in ``b``, so the root is unique.
+    """
+    if not 0 < share < 1:
+        raise ValueError(f"retained_share={share} must lie strictly between 0 and 1")
+    if len(logit_rest) == 0:
+        return RETENTION_INTERCEPT
+    low, high = -40.0, 40.0
+    for _ in range(100):
+        mid = (low + high) / 2
+        if _sigmoid(mid + logit_rest).mean() < share:
+            low = mid
+        else:
+            high = mid
+    return (low + high) / 2
+
+
+def generate_crawl_with_truth(
+    n_posts: int = 4117, seed: int = 2025, retained_share: float | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The fake crawl export and the per-user latent truth behind it.
+
+    ``retained_share``: None keeps :data:`RETENTION_INTERCEPT` (about 6-7% of January users retained,
+    the bundled sample); a share such as 0.006 (the real crawl: about 20 of 3,249) replaces the
+    intercept by the one whose expected retained share over the candidate cohort users is that share
+    (:func:`intercept_for_share`), leaving every other coefficient and random draw as they are.
 
     Returns ``(posts, users)``: ``posts`` has :data:`COLUMNS` as strings (empty cells ""), one row per
     post (plus ~0.5% exact duplicate rows) in random order; ``users`` has one row per user who has at
@@ -996,12 +1023,13 @@ def generate_crawl_with_truth(n_posts: int = 4117, seed: int = 2025) -> tuple[pd
     np.add.at(mean_log, jan_user, np.log1p(jan_likes))
     mean_log = np.divide(mean_log, k_jan, out=np.zeros(pool), where=k_jan > 0)
     z = (mean_log - LIKE_MU) / LIKE_SD
-    logit = (
-        RETENTION_INTERCEPT
-        + TOPIC_RETENTION[topic]
-        + RETENTION_ENGAGEMENT * z
-        + RETENTION_POSTS * np.log(np.maximum(k_jan, 1))
-    )
+    log_posts = np.log(np.maximum(k_jan, 1))
+    intercept = RETENTION_INTERCEPT
+    if retained_share is not None:
+        rest = TOPIC_RETENTION[topic] + RETENTION_ENGAGEMENT * z + RETENTION_POSTS * log_posts
+        intercept = intercept_for_share(rest[cohort], retained_share)
+    # Summed in this order so that the default reproduces the bundled sample's bytes.
+    logit = intercept + TOPIC_RETENTION[topic] + RETENTION_ENGAGEMENT * z + RETENTION_POSTS * log_posts
     prob = np.where(cohort, _sigmoid(logit), np.nan)
     retained = cohort & (rng.random(pool) < np.nan_to_num(prob))
     k_feb = np.where(retained, rng.choice([1, 2, 3], size=pool, p=[0.55, 0.3, 0.15]), 0)
@@ -1170,9 +1198,9 @@ def generate_crawl_with_truth(n_posts: int = 4117, seed: int = 2025) -> tuple[pd
     return posts, users
 
 
-def generate_crawl(n_posts: int = 4117, seed: int = 2025) -> pd.DataFrame:
+def generate_crawl(n_posts: int = 4117, seed: int = 2025, retained_share: float | None = None) -> pd.DataFrame:
     """The fake crawl export only: :data:`COLUMNS`, all strings, empty cells as ""."""
-    return generate_crawl_with_truth(n_posts=n_posts, seed=seed)[0]
+    return generate_crawl_with_truth(n_posts=n_posts, seed=seed, retained_share=retained_share)[0]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1182,11 +1210,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--posts", type=int, default=4117, help="number of rows (default 4117)")
     parser.add_argument("--seed", type=int, default=2025, help="random seed (default 2025)")
+    parser.add_argument(
+        "--retained-share",
+        type=float,
+        default=None,
+        help="expected share of January users retained, e.g. 0.006 like the real crawl (default: the sample's ~6.7%%)",
+    )
     parser.add_argument("--out", type=Path, default=Path("data/sample/tt_refugee_sample.csv"), help="CSV to write")
     args = parser.parse_args(argv)
     if args.posts < 1:
         parser.error("--posts must be at least 1")
-    frame = generate_crawl(n_posts=args.posts, seed=args.seed)
+    if args.retained_share is not None and not 0 < args.retained_share < 1:
+        parser.error("--retained-share must lie strictly between 0 and 1")
+    frame = generate_crawl(n_posts=args.posts, seed=args.seed, retained_share=args.retained_share)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(args.out, index=False, encoding="utf-8", lineterminator="\n")
     print(f"wrote {len(frame)} posts to {args.out}", file=sys.stderr)

@@ -210,3 +210,36 @@ def test_oracle_recovers_the_planted_signal(crawl):
     share = users[users["kind"] == "cohort"].groupby("topic")["retained"].mean()
     assert share["learn_chinese"] > share["food"] > share["tiktok_ban"]
     assert share["daily_life"] > share["memes"]
+
+
+def test_default_cli_reproduces_the_bundled_sample_bytes(tmp_path):
+    out = tmp_path / "sample.csv"
+    subprocess.run(
+        [sys.executable, "-m", "rednote.sample", "--out", str(out)], cwd=ROOT, check=True, capture_output=True
+    )
+    assert out.read_bytes() == (ROOT / "data/sample/tt_refugee_sample.csv").read_bytes()
+
+
+def test_retained_share_knob_makes_crawls_like_the_real_one():
+    shares, oracle = [], []
+    for seed in (1, 2, 3):
+        posts, users = generate_crawl_with_truth(4117, seed, retained_share=0.006)
+        cohort = users[users["kind"] == "cohort"]
+        shares.append(cohort["retained"].mean())
+        oracle.append(roc_auc_score(cohort["retained"], cohort["retention_prob"]))
+        assert 0.003 <= _retained_share(posts) <= 0.012
+        assert 15 <= cohort["retained"].sum() <= 35
+    assert 0.004 <= np.mean(shares) <= 0.009
+    assert min(oracle) > 0.8  # the planted signal is as strong as in the sample; only the intercept moved
+
+
+def test_retained_share_is_checked():
+    with pytest.raises(ValueError, match="retained_share"):
+        generate_crawl_with_truth(200, 1, retained_share=1.5)
+    done = subprocess.run(
+        [sys.executable, "-m", "rednote.sample", "--retained-share", "0", "--out", "/dev/null"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and "--retained-share" in done.stderr
