@@ -118,9 +118,11 @@ def cross_validate(
 ) -> CVResult:
     """Fit ``fit`` on each fold's training part and predict its scored part, for every repeat of ``folds``.
 
-    ``X`` (n, d), ``y`` (n,) 0/1, ``folds`` from :func:`repeated_folds`. With ``inner_folds`` ≥ 2 each
-    fold's threshold comes from :func:`inner_threshold` on its training part (costs ``inner_folds``
-    more fits per fold); with 0 thresholds are NaN (ranking figures need none). ``keep`` retains the
+    ``X`` (n, d), ``y`` (n,) 0/1, ``folds`` from :func:`repeated_folds`. A fold's threshold is the
+    ``threshold`` attribute of the returned predictor when it has one (a fit that holds back part of
+    its training rows anyway, as the MLP does for early stopping, chooses it there); otherwise, with
+    ``inner_folds`` ≥ 2, :func:`inner_threshold` on the training part (``inner_folds`` more fits per
+    fold); otherwise NaN (ranking figures need none). ``keep`` retains the
     fitted predictors (for permutation importance). ``progress(done, total)`` is called after each fit.
     """
     y = np.asarray(y).astype(int)
@@ -137,7 +139,10 @@ def cross_validate(
             fold_seed = seed + 1000 * r + k
             predict = fit(X[train], y[train], fold_seed)
             proba[r, test] = predict(X[test])
-            if inner_folds >= 2:
+            own = getattr(predict, "threshold", None)  # a fit that already chose one on its training part (MLP)
+            if own is not None:
+                threshold[r, k] = own
+            elif inner_folds >= 2:
                 threshold[r, k] = inner_threshold(fit, X[train], y[train], inner_folds, fold_seed)
             if keep:
                 kept.append(predict)
@@ -320,3 +325,40 @@ def cv_importance(
         )
     rows_out.sort(key=lambda row: (-row["importance_mean"], row["feature"]))
     return rows_out
+
+
+def to_columns(result: CVResult, name: str) -> dict[str, np.ndarray]:
+    """Per-user columns of a CV result for the predictions table: ``fold_r{r}``, ``{name}_r{r}`` (probability)
+    and ``{name}_cut_r{r}`` (the threshold of the fold that scored the user), one set per repeat."""
+    cuts = np.take_along_axis(result.threshold, result.folds, axis=1)
+    columns: dict[str, np.ndarray] = {}
+    for r in range(len(result.proba)):
+        columns[f"fold_r{r}"] = result.folds[r]
+        columns[f"{name}_r{r}"] = result.proba[r]
+        columns[f"{name}_cut_r{r}"] = cuts[r]
+    return columns
+
+
+def from_columns(table: Any, name: str) -> CVResult:
+    """The :class:`CVResult` (without predictors) that :func:`to_columns` wrote into ``table`` (a DataFrame)."""
+    repeats = sum(1 for column in table.columns if str(column).startswith("fold_r"))
+    folds = np.stack([table[f"fold_r{r}"].to_numpy(dtype=np.int64) for r in range(repeats)])
+    proba = np.stack([table[f"{name}_r{r}"].to_numpy(dtype=float) for r in range(repeats)])
+    cuts = np.stack([table[f"{name}_cut_r{r}"].to_numpy(dtype=float) for r in range(repeats)])
+    threshold = np.full((repeats, int(folds.max()) + 1), np.nan)
+    for r in range(repeats):
+        threshold[r, folds[r]] = cuts[r]
+    return CVResult(proba, threshold, folds, [])
+
+
+def null_cv_scores(y: np.ndarray) -> dict:
+    """The keys of :func:`cv_scores` (plus the permutation test's), every score None: no model could be fitted."""
+    keys = [
+        *("n", "positives", "predicted_positives", "threshold", "accuracy", "balanced_accuracy"),
+        *("precision", "recall", "f1", "brier", "base_rate", "majority_accuracy"),
+        *(f"{name}{suffix}" for name in RANKING for suffix in ("", "_ci_low", "_ci_high")),
+        "roc_auc_repeats",
+    ]
+    result: dict = dict.fromkeys(keys)
+    result.update(n=int(len(y)), positives=int(np.sum(y)))
+    return result

@@ -1,26 +1,36 @@
 """The models: the study's Keras MLP and a logistic-regression baseline, on one design matrix.
 
 The design matrix is [behaviour features (log1p where heavy-tailed, then standardized) |
-topic weights (standardized) | text vectors], with the scaler fitted on training rows only.
+topic weights (standardized) | text vectors, reduced to ``train.text_components`` dimensions], with
+the scaler fitted on the rows given as ``train`` (the training split under ``evaluate.scheme:
+holdout``; all cohort users under ``cv``, where it is a label-free transform of January data).
+
+Under cross-validation (:mod:`rednote.evaluation`) a model is fitted per fold by the closure
+:func:`fold_fit` returns; the baseline is always a logistic regression on the behaviour and topic
+columns only (:func:`baseline_columns`).
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.decomposition import TruncatedSVD
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from rednote.cohort import BEHAVIOUR_FEATURES, SKEWED_FEATURES
 from rednote.errors import UserError
 from rednote.io import rounded
+from rednote.metrics import best_f1_threshold
 from rednote.params import TrainParams
 
 FEATURE_BLOCKS = ("behaviour", "topics", "text")
@@ -284,3 +294,73 @@ def log_fit(live, fitted: Fitted, X: np.ndarray, y: np.ndarray, train: np.ndarra
         live.log_metric(f"{split}/loss", rounded(float(log_loss(y[rows], p[rows], labels=[0, 1]))))
         live.log_metric(f"{split}/auc", rounded(auc))
     live.next_step()
+
+
+def reduce_text(text: np.ndarray, components: int, seed: int) -> np.ndarray:
+    """The text vectors (n, d) reduced to ``components`` columns by TruncatedSVD, standardized; float64.
+
+    Label-free (fitted on the rows given: all cohort users' January text). ``components`` 0 gives an
+    (n, 0) block (text dropped); ``components`` ≥ d keeps all d columns, standardized. Standardizing
+    puts text on the scale of the behaviour block, so one L2 penalty treats the blocks alike.
+    """
+    text = np.asarray(text, dtype=np.float64)
+    if components <= 0 or text.shape[1] == 0:
+        return np.zeros((len(text), 0))
+    if components < text.shape[1] and len(text) > components:
+        text = TruncatedSVD(n_components=components, random_state=seed).fit_transform(text)
+    return StandardScaler().fit_transform(text)
+
+
+def baseline_columns(names: list[str]) -> np.ndarray:
+    """Indexes of the design's behaviour and topic columns: what the simple baseline sees (no text)."""
+    return np.array([i for i, name in enumerate(names) if not name.startswith("text_")], dtype=np.int64)
+
+
+@dataclass
+class FoldModel:
+    """One fold's fitted model as a ``predict`` callable; ``threshold`` when the fit chose one on its own rows."""
+
+    fitted: Fitted
+    threshold: float | None = None
+
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        return self.fitted.predict(X)
+
+
+def fold_fit(name: str, p: TrainParams) -> Callable[[np.ndarray, np.ndarray, int], FoldModel]:
+    """A fit function for :func:`rednote.evaluation.cross_validate`: ``fit(X_train, y_train, seed)``.
+
+    ``logreg`` and ``gbt`` fit on all rows given (GBT early-stops on its own held-back share of
+    them). ``mlp`` holds back a stratified ``train.early_stopping_share`` of the rows given for early
+    stopping and LR reduction, and chooses its threshold (max F1) there; Keras is reseeded with the
+    fold's seed so each fold repeats exactly.
+    """
+
+    def fit(X: np.ndarray, y: np.ndarray, seed: int) -> FoldModel:
+        q = p.model_copy(update={"seed": seed})
+        rows = np.ones(len(y), dtype=bool)
+        if name == "logreg":
+            return FoldModel(Fitted(name, fit_logreg(X, y, rows, q)))
+        if name == "gbt":
+            return FoldModel(Fitted(name, fit_gbt(X, y, rows, q)))
+        if name == "mlp":
+            import keras
+
+            keras.utils.set_random_seed(seed)
+            index = np.arange(len(y))
+            stratify = y if np.bincount(y.astype(int), minlength=2).min() >= 2 else None
+            inner, held = train_test_split(
+                index, test_size=p.early_stopping_share, random_state=seed, stratify=stratify
+            )
+            train, val = np.isin(index, inner), np.isin(index, held)
+            model, history = fit_mlp(X, y.astype("float32"), train, val, q)
+            fitted = Fitted(name, model, history)
+            return FoldModel(fitted, best_f1_threshold(y[val], fitted.predict(X[val])))
+        raise UserError(f"train.model={name!r} is not a model here; use one of {', '.join(MODELS)}.")
+
+    return fit
+
+
+def baseline_fit(p: TrainParams) -> Callable[[np.ndarray, np.ndarray, int], FoldModel]:
+    """The baseline's fit function for cross-validation: :func:`fit_logreg` (``train.logreg_c``) on the rows given."""
+    return fold_fit("logreg", p)

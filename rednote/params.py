@@ -172,18 +172,39 @@ class TrainParams(Section):
     lr_factor: Share
     lr_patience: Count
     logreg_c: Annotated[float, Field(gt=0)]
+    text_components: Annotated[int, Field(ge=0)]
+    early_stopping_share: Share
     gbt: GbtParams
 
 
 class ExplainParams(Section):
     repeats: Count
     seed: Seed
+    odds_c: Annotated[float, Field(gt=0)]
+    odds_bootstrap: Annotated[int, Field(ge=0)]
+    ci_level: Share
+
+
+class CvParams(Section):
+    folds: Annotated[int, Field(ge=2)]
+    repeats: Count
+    inner_folds: Annotated[int, Field(ge=2)]
 
 
 class EvaluateParams(Section):
+    scheme: Literal["cv", "holdout", "auto"]
+    auto_min_retained: Count
+    cv: CvParams
+    permutations: Annotated[int, Field(ge=0)]
     bootstrap: Annotated[int, Field(ge=0)]
     ci_level: Share
     seed: Seed
+
+    def chosen(self, n_retained: int) -> Literal["cv", "holdout"]:
+        """The scheme in force: ``auto`` is holdout from ``auto_min_retained`` retained users up, else cv."""
+        if self.scheme == "auto":
+            return "holdout" if n_retained >= self.auto_min_retained else "cv"
+        return self.scheme
 
 
 class NamingParams(Section):

@@ -402,8 +402,8 @@ def notice(title: str, text: str) -> plt.Figure:
     return fig
 
 
-def importance(table: pd.DataFrame, model: str) -> plt.Figure:
-    """Horizontal bars of permutation importance (mean AUC drop) with 95% repeat intervals."""
+def importance(table: pd.DataFrame, model: str, where: str = "test users") -> plt.Figure:
+    """Horizontal bars of permutation importance (mean AUC drop) with 95% intervals; ``where`` the users scored."""
     use_cjk_font()
     table = table.iloc[::-1]
     fig, ax = plt.subplots(figsize=(7, max(3, 0.3 * len(table))))
@@ -411,8 +411,8 @@ def importance(table: pd.DataFrame, model: str) -> plt.Figure:
     high = (table["ci_high"] - table["importance_mean"]).clip(lower=0)
     ax.barh(table["feature"], table["importance_mean"], xerr=[low, high], color="#2e86c1")
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("drop in test ROC-AUC when shuffled")
-    ax.set_title(f"Permutation importance ({model}, test users)")
+    ax.set_xlabel("drop in ROC-AUC when shuffled")
+    ax.set_title(f"Permutation importance ({model}, {where})")
     fig.tight_layout()
     return fig
 

@@ -171,3 +171,29 @@ def test_cv_importance_finds_the_informative_column():
     assert [r["feature"] for r in rows] == ["signal", "noise"]
     assert rows[0]["ci_low"] > 0.1 and abs(rows[1]["importance_mean"]) < 0.03
     assert rows[0]["n"] == 6
+
+
+def test_a_fit_may_bring_its_own_threshold_from_its_training_part():
+    X, y = signal()
+
+    class Own:
+        threshold = 0.25
+
+        def __call__(self, Z):
+            return np.full(len(Z), 0.3)
+
+    result = cross_validate(lambda X_train, y_train, seed: Own(), X, y, repeated_folds(y, 5, 1, 0), 0, inner_folds=3)
+    assert np.all(result.threshold == 0.25)
+    assert result.predicted().sum() == len(y)
+
+
+def test_cv_results_round_trip_through_predictions_columns():
+    import pandas as pd
+
+    from rednote.evaluation import from_columns, to_columns
+
+    X, y = signal()
+    result = cross_validate(logreg, X, y, repeated_folds(y, 5, 2, 0), 0, inner_folds=3)
+    back = from_columns(pd.DataFrame(to_columns(result, "p_model")), "p_model")
+    assert np.array_equal(back.folds, result.folds)
+    assert np.allclose(back.proba, result.proba) and np.allclose(back.threshold, result.threshold)
