@@ -452,7 +452,9 @@ def test_a_cohort_with_one_retained_user_runs_every_stage_to_the_end(workdir, ca
         status, err = run_stage(stage, capsys)
         assert status == 0 and "Traceback" not in err, f"{stage}: {err}"
     metrics = json.loads((workdir / "metrics/metrics.json").read_text(encoding="utf-8"))
-    assert "1 retained" in metrics["degenerate"]
+    assert "1 retained" in metrics["degenerate"] and metrics["scheme"] == "cv"
+    factors = json.loads((workdir / "metrics/factors.json").read_text(encoding="utf-8"))
+    assert "1 retained" in factors["degenerate"] and (workdir / "plots/explain/factors.png").stat().st_size > 0
     assert metrics["test"]["roc_auc"] is None and metrics["baseline"]["roc_auc"] is None
     importance = json.loads((workdir / "metrics/importance.json").read_text(encoding="utf-8"))
     assert importance["degenerate"] == metrics["degenerate"] and importance["importance"] == {}

@@ -10,12 +10,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.metrics import roc_auc_score
 
 from rednote.cleaning import clean_posts
 from rednote.cohort import assign_split, build_users
 from rednote.encoders import make_encoder
+from rednote.evaluation import cross_validate, mean_oof, permutation_null, permutation_pvalue, repeated_folds
 from rednote.metrics import evaluate_model
-from rednote.models import build_design, fit_logreg, fit_mlp, seed_tensorflow
+from rednote.models import (
+    baseline_columns,
+    baseline_fit,
+    build_design,
+    fit_logreg,
+    fit_mlp,
+    fold_fit,
+    reduce_text,
+    seed_tensorflow,
+)
 from rednote.params import Params, load_params
 from rednote.schema import read_raw
 from rednote.text import tokenize_all
@@ -79,3 +90,40 @@ def test_shuffled_labels_leave_nothing_to_learn(users, params):
     result = held_out_auc(users, shuffled, params)
     assert abs(result["mlp"]["roc_auc"] - 0.5) <= 0.1
     assert abs(result["baseline"]["roc_auc"] - 0.5) <= 0.1
+
+
+def cv_figures(users: pd.DataFrame, labels: np.ndarray, params: Params, permutations: int) -> dict:
+    """The default scheme in-process: label-free transforms on all users, then repeated stratified CV of the
+    default model and the baseline's permutation p-value (as stages/train.py and stages/evaluate.py do)."""
+    e, t, tr, ev = params.embed.model_copy(update={"encoder": "tfidf"}), params.topics, params.train, params.evaluate
+    tokens = users["tokens"].tolist()
+    everyone = np.ones(len(users), dtype=bool)
+    topics = fit_topics(tokens, t.n_topics, t.max_features, t.min_df, t.max_df, t.seed).weights(tokens)
+    text = reduce_text(make_encoder(e).fit(tokens).transform(tokens), tr.text_components, tr.seed)
+    design = build_design(users, topics, text, everyone, tr.features, tr.log_counts)
+    base = baseline_columns(design.names)
+    y = labels.astype(int)
+    folds = repeated_folds(y, ev.cv.folds, ev.cv.repeats, ev.seed)
+    model = cross_validate(fold_fit(tr.model, tr), design.X, y, folds, tr.seed)
+    baseline = cross_validate(baseline_fit(tr), design.X[:, base], y, folds, tr.seed)
+    null = permutation_null(baseline_fit(tr), design.X[:, base], y, folds[:1], permutations, ev.seed)
+    return {
+        "model": roc_auc_score(y, mean_oof(model.proba)),
+        "baseline": roc_auc_score(y, mean_oof(baseline.proba)),
+        "p": permutation_pvalue(roc_auc_score(y, baseline.proba[0]), null),
+    }
+
+
+def test_cv_finds_the_signal_and_the_baseline_beats_every_permutation(users, params):
+    result = cv_figures(users, users["retained"].to_numpy(), params, 100)
+    assert result["model"] >= 0.78
+    assert result["model"] >= result["baseline"] >= 0.75
+    assert result["p"] < 0.01  # 1/101: no permuted labelling scored as well
+
+
+def test_cv_with_shuffled_labels_scores_chance_and_is_not_significant(users, params):
+    shuffled = np.random.default_rng(12345).permutation(users["retained"].to_numpy())
+    result = cv_figures(users, shuffled, params, 100)
+    assert abs(result["model"] - 0.5) <= 0.05
+    assert abs(result["baseline"] - 0.5) <= 0.05
+    assert result["p"] > 0.05
