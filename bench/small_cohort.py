@@ -35,6 +35,7 @@ import pandas as pd
 import yaml
 from sklearn.metrics import roc_auc_score
 
+from rednote.params import set_keys
 from rednote.privacy import pseudonymize
 from rednote.sample import generate_crawl_with_truth
 
@@ -58,13 +59,7 @@ def run_stage(repo: Path, stage: str) -> float:
 
 def set_params(repo: Path, changes: dict[str, object]) -> None:
     path = repo / "params.yaml"
-    params = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for dotted, value in changes.items():
-        node = params
-        *parents, leaf = dotted.split(".")
-        for key in parents:
-            node = node[key]
-        node[leaf] = value
+    params = set_keys(yaml.safe_load(path.read_text(encoding="utf-8")), changes)
     path.write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 

@@ -304,6 +304,21 @@ def load_params(path: str | Path = PARAMS_FILE) -> Params:
     return parse_params(raw, str(path))
 
 
+def set_keys(raw: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """Set dotted keys (``train.epochs``, or a whole section such as ``segment``) in a params mapping, in place.
+
+    What ``dvc exp run -S key=value`` does to params.yaml; for tests and benchmarks that write a copy's params.
+    Returns ``raw``.
+    """
+    for dotted, value in changes.items():
+        node = raw
+        *parents, leaf = dotted.split(".")
+        for key in parents:
+            node = node[key]
+        node[leaf] = value
+    return raw
+
+
 def parse_params(raw: Any, source: str = PARAMS_FILE) -> Params:
     """Check a params mapping (as read from YAML) against :class:`Params`; UserError on the first problem."""
     if not isinstance(raw, dict):

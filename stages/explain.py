@@ -76,7 +76,8 @@ def main() -> None:
         plots.save(plots.notice("Permutation importance: no model", reason), "plots/explain/importance.png")
         write_json({"model": t.model, "degenerate": reason, "importance": {}}, "metrics/importance.json")
         return
-    seed_tensorflow(t.seed, t.threads)
+    if t.model == "mlp":  # TensorFlow only when a Keras model is loaded (its import alone costs seconds)
+        seed_tensorflow(t.seed, t.threads)
     predictions = read_table(data.predictions)
     scheme = predictions.attrs.get("scheme", "holdout")
     split = users["split"].to_numpy()

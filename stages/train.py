@@ -85,7 +85,8 @@ def main() -> None:
             live.next_step()
             write_table(predictions, data.predictions)
             return
-        seed_tensorflow(p.seed, p.threads)
+        if p.model == "mlp":  # TensorFlow only for the Keras model (its import alone costs seconds)
+            seed_tensorflow(p.seed, p.threads)
         text = reduce_text(read_array(data.embeddings), p.text_components, p.seed)
         # cv: the scaler is a label-free transform of every cohort user's January data; holdout: train split only.
         rows = np.ones(len(y), dtype=bool) if scheme == "cv" else split == "train"

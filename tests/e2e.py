@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from rednote.params import set_keys
+
 ROOT = Path(__file__).resolve().parents[1]
 SKIP = {".git", ".venv", "__pycache__", ".pytest_cache", ".hypothesis", "interim", "features", "models", "cache", "tmp"}
 
@@ -61,13 +63,7 @@ def write_params(folder: Path, changes: dict[str, object], base: Path | None = N
     """
     path = folder / "params.yaml"
     base = base or (path if path.exists() else ROOT / "params.yaml")
-    params = yaml.safe_load(base.read_text(encoding="utf-8"))
-    for dotted, value in changes.items():
-        node = params
-        *parents, leaf = dotted.split(".")
-        for key in parents:
-            node = node[key]
-        node[leaf] = value
+    params = set_keys(yaml.safe_load(base.read_text(encoding="utf-8")), changes)
     path.write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return params
 
