@@ -18,7 +18,7 @@ def repo(tmp_path_factory):
     fast = {"embed.encoder": "tfidf", "evaluate.bootstrap": 300, "evaluate.permutations": 20}
     write_params(repo, {"data.raw": "data/sample/real_share.csv", **fast})
     commit(repo, "a real-share crawl")
-    sh(repo, "dvc", "repro", "explain")
+    sh(repo, "dvc", "repro", "evaluate", "explain")
     return repo
 
 
