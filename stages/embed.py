@@ -8,6 +8,7 @@ from rednote.encoders import cache_identity, make_encoder
 from rednote.io import read_table, write_array
 from rednote.params import load_params
 from rednote.stage import run
+from rednote.threads import thread_count
 
 log = logging.getLogger("rednote.embed")
 
@@ -16,7 +17,7 @@ def main() -> None:
     params = load_params()
     data, p = params.data, params.embed
     users = read_table(data.users)
-    encoder = make_encoder(p)
+    encoder = make_encoder(p, threads=thread_count())
     texts = users[encoder.column].fillna("").tolist()
     identity = cache_identity(p)
     Path(p.cache_dir).mkdir(parents=True, exist_ok=True)  # a DVC output even when this encoder caches nothing
