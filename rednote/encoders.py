@@ -103,7 +103,7 @@ def cache_identity(params: EmbedParams) -> dict[str, Any] | None:
     """What determines a pretrained encoder's vectors (for :mod:`rednote.embed_cache`); None for fitted encoders.
 
     A local model directory is identified by its path: after replacing the weights in place,
-    delete ``embed.cache_dir`` (or change the path).
+    clear the memo (see :func:`rednote.embed_cache.memo_root`) or change the path.
     """
     name = params.encoder
     if name == "use":
