@@ -9,8 +9,9 @@ pipeline order as its own process, measuring wall time and that process's peak r
 the largest (``log(t_large / t_mid) / log(n_large / n_mid)``; 1.0 is linear), and last the line
 ``posts=<n> total_s=<t> peak_rss_mb=<m> exponent=<e>``.
 
-The offline encoder used is ``tfidf`` by default; ``use`` (USE-multilingual) embeds about 20
-user texts/s on 2 cores, which alone would take hours at 200k posts (its cache makes re-runs cheap).
+The offline encoder used is ``tfidf`` by default; ``use`` (USE-multilingual) embeds a few hundred
+user texts/s on 2 idle cores, minutes at 200k posts (its memo, here a fresh folder per size, makes
+re-runs cheap).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ STAGES = ("clean", "label", "embed", "topics", "segment", "train", "evaluate", "
 
 def run_stage(repo: Path, stage: str) -> tuple[float, float]:
     """Run ``python stages/<stage>.py`` in ``repo``; return (seconds, peak RSS in MB)."""
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", REDNOTE_EMBED_CACHE=str(repo / "memo"))  # starts empty
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, f"stages/{stage}.py"], cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE

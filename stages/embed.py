@@ -1,13 +1,14 @@
-"""embed: users → one text vector per user (pretrained encoders via a cache; fitted ones on training users only)."""
+"""embed: users → one text vector per user (pretrained encoders through a memo outside the workspace; fitted ones on training users only)."""
 
 import logging
-from pathlib import Path
+import time
 
-from rednote.embed_cache import cached_transform, config_key
+from rednote.embed_cache import cached_transform, config_key, memo_root
 from rednote.encoders import cache_identity, make_encoder
 from rednote.io import read_table, write_array
 from rednote.params import load_params
 from rednote.stage import run
+from rednote.threads import thread_count
 
 log = logging.getLogger("rednote.embed")
 
@@ -16,18 +17,27 @@ def main() -> None:
     params = load_params()
     data, p = params.data, params.embed
     users = read_table(data.users)
-    encoder = make_encoder(p)
+    encoder = make_encoder(p, threads=thread_count())
     texts = users[encoder.column].fillna("").tolist()
     identity = cache_identity(p)
-    Path(p.cache_dir).mkdir(parents=True, exist_ok=True)  # a DVC output even when this encoder caches nothing
+    started = time.perf_counter()
     if identity is not None:  # pretrained: a text's vector never changes, so reuse earlier ones
-        vectors, embedded = cached_transform(encoder.transform, texts, Path(p.cache_dir) / config_key(identity))
+        memo = memo_root() / config_key(identity)
+        log.info("text vector memo: %s", memo)
+        vectors, embedded = cached_transform(encoder.transform, texts, memo)
     else:
         train = (users["split"] == "train").to_numpy()
         vectors = encoder.fit([t for t, keep in zip(texts, train) if keep]).transform(texts)
         embedded = len(texts)
+    seconds = time.perf_counter() - started
     write_array(vectors, data.embeddings)
-    log.info("embedded %d texts; %d reused (cached or repeated)", embedded, len(texts) - embedded)
+    log.info(
+        "embedded %d texts in %.1f s (%.1f texts/s); %d reused (memo or repeated)",
+        embedded,
+        seconds,
+        embedded / seconds if seconds > 0 else 0.0,
+        len(texts) - embedded,
+    )
     log.info("wrote %s vectors (%s) to %s", vectors.shape, p.encoder, data.embeddings)
 
 

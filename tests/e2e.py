@@ -17,8 +17,9 @@ SKIP = {".git", ".venv", "__pycache__", ".pytest_cache", ".hypothesis", "interim
 
 
 def env() -> dict[str, str]:
-    """The environment for DVC and stage commands: this interpreter's bin first, no network, no prompts."""
+    """The environment for DVC and stage commands: this interpreter's bin first, no network, no prompts, the copy's own memo."""
     e = dict(os.environ)
+    e.pop("REDNOTE_EMBED_CACHE", None)  # each copy keeps its text vector memo in its own DVC cache
     e["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{e.get('PATH', '')}"
     e.update(
         HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", DVC_NO_ANALYTICS="1", TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0"
