@@ -23,8 +23,13 @@ from rednote.errors import UserError
 
 #: (title, file, x column, y column) of the curves drawn for the report.
 KEY_PLOTS = (
-    ("ROC, test split", "plots/evaluate/roc_model.csv", "fpr", "tpr"),
-    ("Precision-recall, test split", "plots/evaluate/pr_model.csv", "recall", "precision"),
+    ("ROC (out of fold under cv, test split under holdout)", "plots/evaluate/roc_model.csv", "fpr", "tpr"),
+    (
+        "Precision-recall (out of fold under cv, test split under holdout)",
+        "plots/evaluate/pr_model.csv",
+        "recall",
+        "precision",
+    ),
     ("Validation loss per epoch", "dvclive/plots/metrics/eval/loss.tsv", "step", "loss"),
 )
 

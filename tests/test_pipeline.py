@@ -152,7 +152,7 @@ def test_report_against_the_previous_commit_has_every_section(repo):
         assert heading in report
     assert "train.class_weight" in report and "topics.n_topics" in report
     assert "test.roc_auc" in report
-    assert (repo / "reports" / "pr" / "roc_model.png").stat().st_size > 1000
+    assert (repo / "reports" / "pr" / "plots_evaluate_roc_model.png").stat().st_size > 1000
     assert (repo / "reports" / "pr" / "dvc_plots" / "index.html").exists()
     missing = sh(repo, "python", "-m", "rednote.report", "--ref", "no-such-ref", check=False)
     assert missing.returncode == 1 and missing.stderr.startswith("error: ") and "Traceback" not in missing.stderr
