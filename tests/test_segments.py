@@ -385,7 +385,9 @@ def test_too_few_users_stop_the_stage_with_one_sentence(tmp_path):
     write_inputs(tmp_path, make_users(5))
     done = run_stage(tmp_path)
     assert done.returncode == 1
-    assert done.stderr.startswith("error: there are 5 users, too few") and "Traceback" not in done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and errors[0].startswith("error: there are 5 users, too few")
+    assert "Traceback" not in done.stderr
     assert not (tmp_path / "metrics" / "segments.json").exists()
 
 
