@@ -18,10 +18,12 @@ IMPORTANCE_COLUMNS = ("feature", "importance_mean", "importance_std", "ci_low", 
 
 
 def feature_groups(names: list[str]) -> dict[str, list[int]]:
-    """One group per behaviour feature and topic; all ``text_*`` columns as one group named ``text``."""
+    """One group per behaviour feature and topic; all ``text_*`` columns as one group named ``text``, and all
+    ``activity_*`` columns (the hybrid model's January days) as one named ``activity``."""
     groups: dict[str, list[int]] = {}
     for i, name in enumerate(names):
-        groups.setdefault("text" if name.startswith("text_") else name, []).append(i)
+        block = next((b for b in ("text", "activity") if name.startswith(b + "_")), name)
+        groups.setdefault(block, []).append(i)
     return groups
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import pickle
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +32,12 @@ from rednote.errors import UserError
 from rednote.io import rounded
 from rednote.metrics import best_f1_threshold
 from rednote.params import TrainParams
+from rednote.sequences import STEP_FEATURES
 
 FEATURE_BLOCKS = ("behaviour", "topics", "text")
-MODELS = ("mlp", "logreg", "gbt")
+MODELS = ("mlp", "logreg", "gbt", "hybrid")
+#: The Keras models: fitted with early stopping on held-back rows, saved as weights.
+KERAS_MODELS = ("mlp", "hybrid")
 
 
 @dataclass
@@ -138,23 +141,85 @@ def build_mlp(n_features: int, dropout: float, learning_rate: float):
     return model
 
 
+def with_sequences(design: Design, sequences: np.ndarray) -> Design:
+    """The design with each user's day-by-day activity (n, days, steps) appended as ``activity_*`` columns.
+
+    The hybrid model reads them back as a sequence (:func:`hybrid_inputs`); keeping one matrix lets
+    cross-validation, saving and permutation importance treat every model alike.
+    """
+    n, days, steps = sequences.shape
+    names = design.names + [f"activity_{i}" for i in range(days * steps)]
+    X = np.hstack([design.X, sequences.reshape(n, days * steps)]).astype(np.float32)
+    return Design(X, names, design.scaler)
+
+
+def hybrid_inputs(X: np.ndarray, n_static: int) -> list[np.ndarray]:
+    """Split a design with appended activity into the hybrid model's two inputs: (n, n_static) and (n, days, steps)."""
+    return [X[:, :n_static], X[:, n_static:].reshape(len(X), -1, len(STEP_FEATURES))]
+
+
+def build_hybrid(n_static: int, n_days: int, p: TrainParams):
+    """The study's hybrid: its MLP branch on the design matrix and an LSTM over the January days, joined before the output.
+
+    MLP branch: Dense 128 ReLU, BatchNorm, Dropout, Dense 64 ReLU, BatchNorm, Dropout (as :func:`build_mlp`);
+    LSTM branch: ``train.hybrid.lstm_units`` units over (days, posts + log1p counts); concatenated, an
+    optional Dense ``train.hybrid.head_units`` ReLU, then the sigmoid. Adam, binary cross-entropy.
+    """
+    import keras
+    from keras import layers
+
+    static = keras.Input(shape=(n_static,), name="design")
+    x = static
+    for units in (128, 64):
+        x = layers.Dense(units, activation="relu")(x)
+        x = layers.BatchNormalization()(x)
+        x = layers.Dropout(p.dropout)(x)
+    days = keras.Input(shape=(n_days, len(STEP_FEATURES)), name="january_days")
+    h = layers.Concatenate()([x, layers.LSTM(p.hybrid.lstm_units)(days)])
+    if p.hybrid.head_units:
+        h = layers.Dense(p.hybrid.head_units, activation="relu")(h)
+    model = keras.Model([static, days], layers.Dense(1, activation="sigmoid")(h))
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=p.learning_rate),
+        loss="binary_crossentropy",
+        metrics=[keras.metrics.AUC(name="auc")],
+    )
+    return model
+
+
+def keras_inputs(name: str, X: np.ndarray, n_static: int) -> Any:
+    """What a Keras model ``name`` takes for design rows ``X``: the matrix (mlp) or its two parts (hybrid)."""
+    return hybrid_inputs(X, n_static) if name == "hybrid" else X
+
+
 def fit_mlp(
-    X: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray, p: TrainParams, callbacks: list | None = None
+    X: np.ndarray,
+    y: np.ndarray,
+    train: np.ndarray,
+    val: np.ndarray,
+    p: TrainParams,
+    callbacks: list | None = None,
+    name: str = "mlp",
+    n_static: int = 0,
 ):
-    """Train the MLP on ``train`` rows with early stopping and LR reduction on ``val`` loss.
+    """Train the MLP (or, ``name="hybrid"``, the hybrid with ``n_static`` design columns) on ``train`` rows,
+    with early stopping and LR reduction on ``val`` loss.
 
     ``p``: the ``train`` params. Returns ``(model, history)`` where history is a frame with one
     row per epoch (epoch, loss, val_loss, auc, val_auc, learning_rate).
     """
     import keras
 
-    model = build_mlp(X.shape[1], p.dropout, p.learning_rate)
+    if name == "hybrid":
+        model = build_hybrid(n_static, (X.shape[1] - n_static) // len(STEP_FEATURES), p)
+    else:
+        model = build_mlp(X.shape[1], p.dropout, p.learning_rate)
     stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=p.patience, restore_best_weights=True)
     reduce = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=p.lr_factor, patience=p.lr_patience)
     fitted = model.fit(
-        X[train],
+        keras_inputs(name, X[train], n_static),
         y[train],
-        validation_data=(X[val], y[val]),
+        validation_data=(keras_inputs(name, X[val], n_static), y[val]),
         epochs=p.epochs,
         batch_size=p.batch_size,
         class_weight=class_weights(y[train], p.class_weight),
@@ -218,19 +283,20 @@ class Fitted:
 
     name: str
     model: Any
-    history: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["epoch", "loss", "val_loss"]))
+    n_static: int = 0  # hybrid: how many leading design columns feed the MLP branch (the rest are the days)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        if self.name == "mlp":
+        if self.name in KERAS_MODELS:
+            inputs = keras_inputs(self.name, X, self.n_static)
             if len(X) <= 8192:  # one call without predict()'s per-call set-up (permutation importance calls this often)
-                return np.asarray(self.model.predict_on_batch(X)).ravel().astype("float64")
-            return self.model.predict(X, batch_size=4096, verbose=0).ravel().astype("float64")
+                return np.asarray(self.model.predict_on_batch(inputs)).ravel().astype("float64")
+            return self.model.predict(inputs, batch_size=4096, verbose=0).ravel().astype("float64")
         return self.model.predict_proba(X)[:, 1].astype("float64")
 
     def save(self, folder: Path) -> Path:
         """Write the model into ``folder`` (Keras weights for the MLP, a pickle otherwise); return the path."""
         folder.mkdir(parents=True, exist_ok=True)
-        if self.name == "mlp":
+        if self.name in KERAS_MODELS:
             path = folder / "model.weights.h5"
             self.model.save_weights(path)
         else:
@@ -239,12 +305,15 @@ class Fitted:
         return path
 
 
-def load_fitted(name: str, folder: Path, n_features: int, p: TrainParams) -> Fitted:
-    """Load what :meth:`Fitted.save` wrote for model ``name``."""
-    if name == "mlp":
-        model = build_mlp(n_features, p.dropout, p.learning_rate)
+def load_fitted(name: str, folder: Path, n_features: int, p: TrainParams, n_static: int = 0) -> Fitted:
+    """Load what :meth:`Fitted.save` wrote for model ``name`` (``n_static``: the hybrid's design columns)."""
+    if name in KERAS_MODELS:
+        if name == "hybrid":
+            model = build_hybrid(n_static, (n_features - n_static) // len(STEP_FEATURES), p)
+        else:
+            model = build_mlp(n_features, p.dropout, p.learning_rate)
         model.load_weights(folder / "model.weights.h5")
-        return Fitted(name, model)
+        return Fitted(name, model, n_static)
     return Fitted(name, pickle.loads((folder / "model.pkl").read_bytes()))
 
 
@@ -256,11 +325,12 @@ def fit_named(
     val: np.ndarray,
     p: TrainParams,
     callbacks: list | None = None,
+    n_static: int = 0,
 ) -> Fitted:
-    """Fit the model ``train.model`` names: ``mlp`` (the study's), ``logreg`` or ``gbt``."""
-    if name == "mlp":
-        model, history = fit_mlp(X, y, train, val, p, callbacks)
-        return Fitted(name, model, history)
+    """Fit the model ``train.model`` names: ``mlp`` (the study's), ``logreg``, ``gbt`` or ``hybrid``."""
+    if name in KERAS_MODELS:
+        model, _ = fit_mlp(X, y, train, val, p, callbacks, name, n_static)
+        return Fitted(name, model, n_static)
     if name == "logreg":
         return Fitted(name, fit_logreg(X, y, train, p))
     if name == "gbt":
@@ -286,7 +356,7 @@ def log_fit(live, fitted: Fitted, X: np.ndarray, y: np.ndarray, train: np.ndarra
     """
     from sklearn.metrics import log_loss, roc_auc_score
 
-    if fitted.name == "mlp":
+    if fitted.name in KERAS_MODELS:
         return
     p = fitted.predict(X)
     for split, rows in (("train", train), ("eval", val)):
@@ -327,7 +397,7 @@ class FoldModel:
         return self.fitted.predict(X)
 
 
-def fold_fit(name: str, p: TrainParams) -> Callable[[np.ndarray, np.ndarray, int], FoldModel]:
+def fold_fit(name: str, p: TrainParams, n_static: int = 0) -> Callable[[np.ndarray, np.ndarray, int], FoldModel]:
     """A fit function for :func:`rednote.evaluation.cross_validate`: ``fit(X_train, y_train, seed)``.
 
     ``logreg`` and ``gbt`` fit on all rows given (GBT early-stops on its own held-back share of
@@ -343,7 +413,7 @@ def fold_fit(name: str, p: TrainParams) -> Callable[[np.ndarray, np.ndarray, int
             return FoldModel(Fitted(name, fit_logreg(X, y, rows, q)))
         if name == "gbt":
             return FoldModel(Fitted(name, fit_gbt(X, y, rows, q)))
-        if name == "mlp":
+        if name in KERAS_MODELS:
             import keras
 
             keras.utils.set_random_seed(seed)
@@ -353,8 +423,8 @@ def fold_fit(name: str, p: TrainParams) -> Callable[[np.ndarray, np.ndarray, int
                 index, test_size=p.early_stopping_share, random_state=seed, stratify=stratify
             )
             train, val = np.isin(index, inner), np.isin(index, held)
-            model, history = fit_mlp(X, y.astype("float32"), train, val, q)
-            fitted = Fitted(name, model, history)
+            model, _ = fit_mlp(X, y.astype("float32"), train, val, q, None, name, n_static)
+            fitted = Fitted(name, model, n_static)
             return FoldModel(fitted, best_f1_threshold(y[val], fitted.predict(X[val])))
         raise UserError(f"train.model={name!r} is not a model here; use one of {', '.join(MODELS)}.")
 

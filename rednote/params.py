@@ -154,8 +154,13 @@ class GbtParams(Section):
     patience: Count
 
 
+class HybridParams(Section):
+    lstm_units: Count
+    head_units: Annotated[int, Field(ge=0)]
+
+
 class TrainParams(Section):
-    model: Literal["mlp", "logreg", "gbt"]
+    model: Literal["mlp", "logreg", "gbt", "hybrid"]
     seed: Seed
     threads: Count
     features: Annotated[list[Literal["behaviour", "topics", "text"]], Field(min_length=1)]
@@ -174,6 +179,7 @@ class TrainParams(Section):
     text_components: Annotated[int, Field(ge=0)]
     early_stopping_share: Share
     gbt: GbtParams
+    hybrid: HybridParams
 
 
 class ExplainParams(Section):

@@ -18,8 +18,17 @@ from rednote.evaluation import cv_importance, from_columns
 from rednote.factors import odds_ratios, quartile_rates
 from rednote.importance import IMPORTANCE_COLUMNS, feature_groups, permutation_importance
 from rednote.io import read_array, read_table, write_csv, write_json
-from rednote.models import FoldModel, build_design, load_fitted, reduce_text, seed_tensorflow
+from rednote.models import (
+    KERAS_MODELS,
+    FoldModel,
+    build_design,
+    load_fitted,
+    reduce_text,
+    seed_tensorflow,
+    with_sequences,
+)
 from rednote.params import load_params
+from rednote.sequences import sequence_array
 from rednote.stage import run
 
 log = logging.getLogger("rednote.explain")
@@ -76,7 +85,7 @@ def main() -> None:
         plots.save(plots.notice("Permutation importance: no model", reason), "plots/explain/importance.png")
         write_json({"model": t.model, "degenerate": reason, "importance": {}}, "metrics/importance.json")
         return
-    if t.model == "mlp":  # TensorFlow only when a Keras model is loaded (its import alone costs seconds)
+    if t.model in KERAS_MODELS:  # TensorFlow only when a Keras model is loaded (its import alone costs seconds)
         seed_tensorflow(t.seed, t.threads)
     predictions = read_table(data.predictions)
     scheme = predictions.attrs.get("scheme", "holdout")
@@ -84,18 +93,24 @@ def main() -> None:
     text = reduce_text(read_array(data.embeddings), t.text_components, t.seed)
     rows = np.ones(len(users), dtype=bool) if scheme == "cv" else split == "train"
     design = build_design(users, topics, text, rows, t.features, t.log_counts)
+    n_static = design.X.shape[1]
+    if t.model == "hybrid":
+        design = with_sequences(design, sequence_array(read_table(data.sequences), users["user_id"]))
     groups = feature_groups(design.names)
     if scheme == "cv":
         result = from_columns(predictions, "p_model")
         repeats, folds = result.folds.shape[0], int(result.folds.max()) + 1
         result.predictors = [
-            [FoldModel(load_fitted(t.model, MODELS / "cv" / f"r{r}_k{k}", design.X.shape[1], t)) for k in range(folds)]
+            [
+                FoldModel(load_fitted(t.model, MODELS / "cv" / f"r{r}_k{k}", design.X.shape[1], t, n_static))
+                for k in range(folds)
+            ]
             for r in range(repeats)
         ]
         table = pd.DataFrame(cv_importance(result, design.X, y, groups, p.repeats, p.seed)).drop(columns="n")
         scoring = f"drop in pooled out-of-fold ROC-AUC, {repeats} repeats x {p.repeats} shuffles, each fold's own model"
     else:
-        model = load_fitted(t.model, MODELS, design.X.shape[1], t)
+        model = load_fitted(t.model, MODELS, design.X.shape[1], t, n_static)
         test = split == "test"
         table = permutation_importance(model.predict, design.X[test], y[test], groups, p.repeats, p.seed)
         scoring = "test ROC-AUC drop"

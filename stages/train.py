@@ -5,7 +5,6 @@ K-fold; models are fitted on each fold's training part only. `holdout`: one fit 
 """
 
 import logging
-import pickle
 import shutil
 from pathlib import Path
 
@@ -15,8 +14,9 @@ from tqdm import tqdm
 
 from rednote.errors import UserError
 from rednote.evaluation import cross_validate, cv_problem, mean_oof, repeated_folds, to_columns
-from rednote.io import atomic_path, read_array, read_table, rounded, write_table
+from rednote.io import read_array, read_table, rounded, write_table
 from rednote.models import (
+    KERAS_MODELS,
     baseline_columns,
     baseline_fit,
     build_design,
@@ -28,8 +28,10 @@ from rednote.models import (
     reduce_text,
     seed_tensorflow,
     trainability_problem,
+    with_sequences,
 )
 from rednote.params import load_params
+from rednote.sequences import sequence_array
 from rednote.stage import run
 
 log = logging.getLogger("rednote.train")
@@ -85,12 +87,15 @@ def main() -> None:
             live.next_step()
             write_table(predictions, data.predictions)
             return
-        if p.model == "mlp":  # TensorFlow only for the Keras model (its import alone costs seconds)
+        if p.model in KERAS_MODELS:  # TensorFlow only for the Keras models (its import alone costs seconds)
             seed_tensorflow(p.seed, p.threads)
         text = reduce_text(read_array(data.embeddings), p.text_components, p.seed)
         # cv: the scaler is a label-free transform of every cohort user's January data; holdout: train split only.
         rows = np.ones(len(y), dtype=bool) if scheme == "cv" else split == "train"
         design = build_design(users, read_array(data.topics), text, rows, p.features, p.log_counts)
+        n_static = design.X.shape[1]
+        if p.model == "hybrid":  # the LSTM branch's input: each user's January days, looked up by user id
+            design = with_sequences(design, sequence_array(read_table(data.sequences), users["user_id"]))
         base = baseline_columns(design.names)
         if len(base) == 0:
             raise UserError(
@@ -100,7 +105,9 @@ def main() -> None:
             folds = repeated_folds(y, e.cv.folds, e.cv.repeats, e.seed)
             bar = tqdm(total=2 * e.cv.repeats * e.cv.folds, desc="cv fits", unit="fit", disable=None)
             step = lambda done, total: bar.update(1)  # noqa: E731
-            model = cross_validate(fold_fit(p.model, p), design.X, y, folds, p.seed, e.cv.inner_folds, True, step)
+            model = cross_validate(
+                fold_fit(p.model, p, n_static), design.X, y, folds, p.seed, e.cv.inner_folds, True, step
+            )
             baseline = cross_validate(
                 baseline_fit(p), design.X[:, base], y, folds, p.seed, e.cv.inner_folds, False, step
             )
@@ -126,8 +133,8 @@ def main() -> None:
             )
         else:
             train, val = split == "train", split == "val"
-            callbacks = [live_callback(live)] if p.model == "mlp" else []
-            fitted_model = fit_named(p.model, design.X, y, train, val, p, callbacks)
+            callbacks = [live_callback(live)] if p.model in KERAS_MODELS else []
+            fitted_model = fit_named(p.model, design.X, y, train, val, p, callbacks, n_static)
             log_fit(live, fitted_model, design.X, y, train, val)
             fitted_base = fit_logreg(design.X[:, base], y, train, p)
             predictions["p_model"] = fitted_model.predict(design.X)
@@ -140,8 +147,6 @@ def main() -> None:
                 int(y[train].sum()),
                 design.X.shape[1],
             )
-        with atomic_path(MODELS / "design.pkl") as tmp:
-            tmp.write_bytes(pickle.dumps({"scheme": scheme, "scaler": design.scaler, "features": design.names}))
     write_table(predictions, data.predictions)
 
 

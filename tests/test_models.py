@@ -88,3 +88,47 @@ def test_topics_fit_and_table():
     rates = {row["topic"]: row["retention_rate"] for row in table}
     assert rates[dominant[0]] == 1.0 and rates[dominant[6]] == 0.0
     assert "pinyin" in table[dominant[0]]["top_words"]
+
+
+def hybrid_data(n: int = 240, seed: int = 0):
+    """Design columns of noise plus January days where retained users post in the last week: only the LSTM can tell."""
+    from rednote.models import Design, with_sequences
+
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n) < 0.3).astype("float32")
+    days = np.zeros((n, 31, 5), dtype=np.float32)
+    days[np.arange(n), rng.integers(0, 20, n), 0] = 1  # everyone posts once in the first 20 days
+    late = np.flatnonzero(y == 1)
+    days[late, rng.integers(24, 31, len(late)), 0] = 1  # the retained also in the last week
+    design = Design(rng.standard_normal((n, 6)).astype(np.float32), [f"topic_{k}" for k in range(6)], None)
+    return with_sequences(design, days), y
+
+
+def test_the_hybrid_model_reads_the_days_through_its_lstm_branch_and_reloads_identically(tmp_path):
+    from sklearn.metrics import roc_auc_score
+
+    from rednote.models import fit_named, load_fitted, seed_tensorflow
+    from rednote.params import load_params
+
+    seed_tensorflow(1, 1)
+    design, y = hybrid_data()
+    assert design.X.shape == (240, 6 + 31 * 5) and design.names[6] == "activity_0"
+    p = load_params().train.model_copy(update={"epochs": 40, "patience": 40, "learning_rate": 0.01})
+    index = np.arange(len(y))
+    train, val = index % 4 != 0, index % 4 == 0
+    fitted = fit_named("hybrid", design.X, y, train, val, p, n_static=6)
+    scores = fitted.predict(design.X)
+    assert scores.shape == (240,) and roc_auc_score(y[val], scores[val]) > 0.8
+    fitted.save(tmp_path)
+    again = load_fitted("hybrid", tmp_path, design.X.shape[1], p, n_static=6)
+    assert np.allclose(again.predict(design.X), scores)
+    layers = {type(layer).__name__ for layer in fitted.model.layers}
+    assert {"LSTM", "Concatenate", "BatchNormalization", "Dropout"} <= layers
+
+
+def test_importance_groups_the_days_as_one_activity_feature():
+    from rednote.importance import feature_groups
+
+    design, _ = hybrid_data(20)
+    groups = feature_groups(design.names)
+    assert len(groups["activity"]) == 155 and set(groups) == {*(f"topic_{k}" for k in range(6)), "activity"}
