@@ -69,8 +69,8 @@ def overlay(title: str, x: str, y: str, before: pd.DataFrame | None, after: pd.D
     return fig
 
 
-def markdown(ref: str, metrics_md: str, params_md: str, images: list[tuple[str, str]]) -> str:
-    """The report's Markdown: a metrics section, a params section, a plots section with image links."""
+def markdown(ref: str, metrics_md: str, params_md: str, images: list[tuple[str, str]], findings_diff: str = "") -> str:
+    """The report's Markdown: how the findings' text changed, then metrics, params and plots with image links."""
     lines = [
         f"# Pipeline changes against `{ref}`",
         "",
@@ -79,6 +79,8 @@ def markdown(ref: str, metrics_md: str, params_md: str, images: list[tuple[str, 
         metrics_md.strip() or "No metric changed.",
         "",
     ]
+    if findings_diff.strip():  # the answer in words: the sentences of reports/findings.md that changed
+        lines[2:2] = ["## Findings (`reports/findings.md`)", "", "```diff", findings_diff.strip(), "```", ""]
     lines += ["## Params", "", params_md.strip() or "No param changed.", "", "## Plots", ""]
     lines += [f"### {title}\n\n![{title}]({file})\n" for title, file in images]
     lines += ["The full `dvc plots diff` is in `dvc_plots/index.html`.", ""]
@@ -100,7 +102,8 @@ def write_report(ref: str, out: Path) -> Path:
         plots.save(overlay(title, x, y, before, after, ref), out / file)
         images.append((title, file))
     report = out / "report.md"
-    report.write_text(markdown(ref, metrics_md, params_md, images), encoding="utf-8")
+    findings_diff = command("git", "diff", "--unified=0", ref, "--", "reports/findings.md")
+    report.write_text(markdown(ref, metrics_md, params_md, images, findings_diff), encoding="utf-8")
     return report
 
 

@@ -101,3 +101,11 @@ def test_changed_params_are_listed():
         "train.model": ("logreg", "mlp")
     }
     assert changed_params({"a": 1}, {"a": 1}) == {}
+
+
+def test_the_pr_report_shows_the_findings_diff_first():
+    from rednote.report import markdown
+
+    with_diff = markdown("main", "| metric |", "", [], "-ranks … 79% of the time\n+ranks … 81% of the time")
+    assert with_diff.index("## Findings") < with_diff.index("## Metrics") and "+ranks … 81% of the time" in with_diff
+    assert "## Findings" not in markdown("main", "", "", [], "")

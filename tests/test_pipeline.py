@@ -83,6 +83,11 @@ def test_a_train_param_reruns_only_train_evaluate_and_explain_and_is_diffable(re
     changed = json.loads(diff)["metrics/metrics.json"]
     assert metrics(repo) != before
     assert any(key.startswith("test.") for key in changed)
+    assert "Running stage 'findings'" in out  # the answer in words follows the run
+    words = sh(repo, "git", "diff", "--unified=0", "HEAD", "--", "reports/findings.md").stdout
+    changed_lines = [line for line in words.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    assert any("ranks a retained user above a lost one" in line for line in changed_lines)
+    assert any("`train.logreg_c` | 0.01 | 0.1" in line for line in changed_lines)
 
 
 OUTPUT_DIRS = (
@@ -92,6 +97,7 @@ OUTPUT_DIRS = (
     "metrics",
     "plots",
     "dvclive",
+    "reports",
     "models",
     "dvc.lock",
 )
