@@ -30,7 +30,9 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-STAGES = ("clean", "label", "embed", "topics", "segment", "train", "evaluate", "explain", "eda")
+STAGES = ("clean", "label", "embed", "topics", "segment", "train", "evaluate", "explain", "eda", "findings")
+#: Extra rows: the embed stage again with another encoder, after the pipeline (not counted in the total).
+EXTRA_ENCODERS = ("fasttext",)
 
 
 def run_stage(repo: Path, stage: str) -> tuple[float, float]:
@@ -64,9 +66,16 @@ def prepare(workdir: Path, posts: int, encoder: str) -> Path:
     )
     params = yaml.safe_load((repo / "params.yaml").read_text(encoding="utf-8"))
     params["data"]["raw"] = str(raw)
-    params["embed"]["encoder"] = encoder
     (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    set_encoder(repo, encoder)
     return repo
+
+
+def set_encoder(repo: Path, encoder: str) -> None:
+    path = repo / "params.yaml"
+    params = yaml.safe_load(path.read_text(encoding="utf-8"))
+    params["embed"]["encoder"] = encoder
+    path.write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
 def main() -> None:
@@ -79,10 +88,14 @@ def main() -> None:
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; encoder={args.encoder}"
     )
     results: dict[int, dict[str, tuple[float, float]]] = {}
+    extra: dict[int, dict[str, tuple[float, float]]] = {n: {} for n in args.sizes}
     with tempfile.TemporaryDirectory(prefix="rednote-scale-") as tmp:
         for posts in args.sizes:
             repo = prepare(Path(tmp), posts, args.encoder)
             results[posts] = {stage: run_stage(repo, stage) for stage in stages}
+            for encoder in EXTRA_ENCODERS:
+                set_encoder(repo, encoder)
+                extra[posts][f"embed[{encoder}]"] = run_stage(repo, "embed")
             shutil.rmtree(repo)
     header = f"{'stage':<10}" + "".join(f"{f'{n:,} posts':>26}" for n in args.sizes)
     print(header)
@@ -91,6 +104,8 @@ def main() -> None:
         print(
             f"{stage:<10}" + "".join(f"{results[n][stage][0]:>14.1f}{results[n][stage][1]:>12.0f}" for n in args.sizes)
         )
+    for row in extra[args.sizes[0]]:
+        print(f"{row:<10}" + "".join(f"{extra[n][row][0]:>14.1f}{extra[n][row][1]:>12.0f}" for n in args.sizes))
     totals = {n: sum(t for t, _ in results[n].values()) for n in args.sizes}
     peaks = {n: max(m for _, m in results[n].values()) for n in args.sizes}
     print(f"{'total':<10}" + "".join(f"{totals[n]:>14.1f}{peaks[n]:>12.0f}" for n in args.sizes))
