@@ -382,8 +382,8 @@ def reduce_text(text: np.ndarray, components: int, seed: int) -> np.ndarray:
 
 
 def baseline_columns(names: list[str]) -> np.ndarray:
-    """Indexes of the design's behaviour and topic columns: what the simple baseline sees (no text)."""
-    return np.array([i for i, name in enumerate(names) if not name.startswith("text_")], dtype=np.int64)
+    """Indexes of the design's behaviour and topic columns: what the simple baseline sees (no text, no activity days)."""
+    return np.array([i for i, name in enumerate(names) if not name.startswith(("text_", "activity_"))], dtype=np.int64)
 
 
 @dataclass

@@ -132,3 +132,11 @@ def test_importance_groups_the_days_as_one_activity_feature():
     design, _ = hybrid_data(20)
     groups = feature_groups(design.names)
     assert len(groups["activity"]) == 155 and set(groups) == {*(f"topic_{k}" for k in range(6)), "activity"}
+
+
+def test_the_baseline_sees_behaviour_and_topics_only():
+    from rednote.models import baseline_columns
+
+    design, _ = hybrid_data(10)
+    names = ["likes_sum", "text_0", *design.names]
+    assert [names[i] for i in baseline_columns(names)] == ["likes_sum", *(f"topic_{k}" for k in range(6))]
