@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -129,7 +128,6 @@ def test_a_graph_without_edges_reports_zero_communities_and_why():
 RUN_ONCE = """
 import json, sys
 import numpy as np
-sys.path.insert(0, {tests!r})
 from test_communities import PARAMS, two_groups
 from rednote.communities import find_communities
 ids, tags = two_groups()
@@ -142,11 +140,11 @@ print(json.dumps([r.summary, r.table.to_dict("records"), r.central.to_dict("reco
 @pytest.mark.parametrize("hash_seeds", [("1", "2")])
 def test_the_result_does_not_depend_on_the_process(hash_seeds):
     """Separate interpreters with different string-hash seeds (set and dict order differ) give the same result."""
-    script = RUN_ONCE.format(tests=str(Path(__file__).parent))
+    script = RUN_ONCE
     outputs = [
         subprocess.run(
             [sys.executable, "-c", script],
-            env={**os.environ, "PYTHONHASHSEED": seed},
+            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.path.dirname(__file__)},
             capture_output=True,
             text=True,
             check=True,

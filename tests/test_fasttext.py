@@ -45,17 +45,19 @@ def test_a_user_vector_is_the_idf_weighted_mean_of_its_distinct_tokens():
 
 RUN = """
 import sys
-sys.path.insert(0, {tests!r})
 from test_fasttext import encoder
 sys.stdout.buffer.write(encoder().transform(["学中文 猫 unseenword", "hotpot 美食"]).tobytes())
 """
 
 
 def test_two_processes_with_different_hash_seeds_give_the_same_bytes():
-    script = RUN.format(tests=os.path.dirname(__file__))
+    script = RUN
     outputs = [
         subprocess.run(
-            [sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, check=True
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.path.dirname(__file__)},
+            capture_output=True,
+            check=True,
         ).stdout
         for seed in ("1", "2")
     ]
