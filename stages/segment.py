@@ -2,6 +2,7 @@
 
 import json
 import logging
+import time
 from pathlib import Path
 
 from rednote import plots
@@ -66,6 +67,7 @@ def main() -> None:
     )
     shown = users["retained"].to_numpy() * counted  # retention is marked only where its label may be seen
     c = p.communities
+    drawing = time.perf_counter()
     network = plots.community_network(
         com.graph,
         com.groups,
@@ -78,6 +80,7 @@ def main() -> None:
         p.seed,
     )
     plots.save(network, OUT / "community_network.png")
+    log.info("community network drawn in %.1f s", time.perf_counter() - drawing)
     log.info(
         "%d users: k=%d (silhouette %s), sizes %s; %d outliers; %s communities (modularity %s); study mode %s",
         len(users),
