@@ -153,7 +153,8 @@ def test_report_against_the_previous_commit_has_every_section(repo):
         "## Metrics",
         "## Params",
         "## Plots",
-        "### ROC, test split",
+        "### ROC (out of fold under cv, test split under holdout)",
+        "## Findings (`reports/findings.md`)",
     ):
         assert heading in report
     assert "train.class_weight" in report and "topics.n_topics" in report
