@@ -72,3 +72,14 @@ def write_params(folder: Path, changes: dict[str, object], base: Path | None = N
 def commit(repo: Path, message: str) -> None:
     sh(repo, "git", "add", "-A")
     sh(repo, "git", "commit", "-qm", message)
+
+
+def outputs_under_hash_seeds(script: str, seeds: tuple[str, ...] = ("1", "2")) -> list[bytes]:
+    """stdout of ``python -c script`` in one fresh interpreter per string-hash seed (tests/ importable)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
+    return [
+        subprocess.run(
+            [sys.executable, "-c", script], env={**env, "PYTHONHASHSEED": seed}, capture_output=True, check=True
+        ).stdout
+        for seed in seeds
+    ]

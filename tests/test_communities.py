@@ -1,12 +1,9 @@
 """Hashtag communities: the sparse tag graph, dropping generic tags, Louvain, retention per community, PageRank."""
 
-import os
-import subprocess
-import sys
-
 import networkx as nx
 import numpy as np
 import pytest
+from e2e import outputs_under_hash_seeds
 
 from rednote.communities import find_communities, retention, tag_graph, tag_matrix
 from rednote.params import CommunityParams
@@ -137,20 +134,9 @@ print(json.dumps([r.summary, r.table.to_dict("records"), r.central.to_dict("reco
 """
 
 
-@pytest.mark.parametrize("hash_seeds", [("1", "2")])
-def test_the_result_does_not_depend_on_the_process(hash_seeds):
+def test_the_result_does_not_depend_on_the_process():
     """Separate interpreters with different string-hash seeds (set and dict order differ) give the same result."""
-    script = RUN_ONCE
-    outputs = [
-        subprocess.run(
-            [sys.executable, "-c", script],
-            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.path.dirname(__file__)},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for seed in hash_seeds
-    ]
+    outputs = [out.decode() for out in outputs_under_hash_seeds(RUN_ONCE)]
     assert outputs[0] == outputs[1] and '"count": 2' in outputs[0]
 
 

@@ -1,11 +1,8 @@
 """FastText trained here: subword vectors for unseen words, IDF-weighted user means, the same bytes in every process."""
 
-import os
-import subprocess
-import sys
-
 import numpy as np
 import pytest
+from e2e import outputs_under_hash_seeds
 
 from rednote.errors import UserError
 from rednote.fasttext_encoder import FastTextEncoder
@@ -51,16 +48,7 @@ sys.stdout.buffer.write(encoder().transform(["学中文 猫 unseenword", "hotpot
 
 
 def test_two_processes_with_different_hash_seeds_give_the_same_bytes():
-    script = RUN
-    outputs = [
-        subprocess.run(
-            [sys.executable, "-c", script],
-            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.path.dirname(__file__)},
-            capture_output=True,
-            check=True,
-        ).stdout
-        for seed in ("1", "2")
-    ]
+    outputs = outputs_under_hash_seeds(RUN)
     assert len(outputs[0]) == 2 * 16 * 4 and outputs[0] == outputs[1]
 
 
