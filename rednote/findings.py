@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import html
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -322,8 +323,6 @@ def to_markdown(sections: list[Section]) -> str:
 
 def _inline(text: str) -> str:
     """Markdown's **bold** and `code` in an HTML-escaped paragraph."""
-    import re
-
     text = html.escape(text)
     text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
     return re.sub(r"`(.+?)`", r"<code>\1</code>", text)

@@ -187,6 +187,14 @@ def build_hybrid(n_static: int, n_days: int, p: TrainParams):
     return model
 
 
+def build_keras(name: str, n_features: int, n_static: int, p: TrainParams):
+    """The Keras model ``name`` for a design of ``n_features`` columns (hybrid: the first ``n_static`` feed the MLP
+    branch, the rest are the January days)."""
+    if name == "hybrid":
+        return build_hybrid(n_static, (n_features - n_static) // len(STEP_FEATURES), p)
+    return build_mlp(n_features, p.dropout, p.learning_rate)
+
+
 def keras_inputs(name: str, X: np.ndarray, n_static: int) -> Any:
     """What a Keras model ``name`` takes for design rows ``X``: the matrix (mlp) or its two parts (hybrid)."""
     return hybrid_inputs(X, n_static) if name == "hybrid" else X
@@ -210,10 +218,7 @@ def fit_mlp(
     """
     import keras
 
-    if name == "hybrid":
-        model = build_hybrid(n_static, (X.shape[1] - n_static) // len(STEP_FEATURES), p)
-    else:
-        model = build_mlp(X.shape[1], p.dropout, p.learning_rate)
+    model = build_keras(name, X.shape[1], n_static, p)
     stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=p.patience, restore_best_weights=True)
     reduce = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=p.lr_factor, patience=p.lr_patience)
     fitted = model.fit(
@@ -308,10 +313,7 @@ class Fitted:
 def load_fitted(name: str, folder: Path, n_features: int, p: TrainParams, n_static: int = 0) -> Fitted:
     """Load what :meth:`Fitted.save` wrote for model ``name`` (``n_static``: the hybrid's design columns)."""
     if name in KERAS_MODELS:
-        if name == "hybrid":
-            model = build_hybrid(n_static, (n_features - n_static) // len(STEP_FEATURES), p)
-        else:
-            model = build_mlp(n_features, p.dropout, p.learning_rate)
+        model = build_keras(name, n_features, n_static, p)
         model.load_weights(folder / "model.weights.h5")
         return Fitted(name, model, n_static)
     return Fitted(name, pickle.loads((folder / "model.pkl").read_bytes()))
