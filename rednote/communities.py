@@ -1,12 +1,15 @@
 """Hashtag communities: a user–user graph weighted by shared hashtags, Louvain communities, PageRank-central users.
 
 The graph is built as ``B Bᵀ`` from a sparse user × tag matrix ``B``, never by comparing users in
-Python loops. A tag used by m users adds up to m(m−1)/2 edges, so two filters keep the graph
-meaningful and bounded: tags on more than ``max_tag_share`` of users are dropped (the generic
-``tiktokrefugee`` variants, which would glue everyone into one community), then the most used of
-the remaining tags are dropped until the kept tags' m(m−1)/2 add up to at most ``max_pairs`` (an
-upper bound on the edges; networkx needs about 0.4 KB per edge). Both are reported. Tags on a
-single user add no edge and are left out too.
+Python loops. A tag used by m users adds up to m(m−1)/2 edges, so the graph is kept meaningful and bounded in
+two steps: tags on more than ``max_tag_share`` of users are dropped (the generic ``tiktokrefugee``
+variants, which would glue everyone into one community); then, if the kept tags' m(m−1)/2 still add
+up to more than ``max_pairs`` (an upper bound on the edges; networkx needs about 0.4 KB per edge),
+the graph is built on a seeded random sample of users just small enough to fit. Sampling users
+keeps every tag and so the shape of the communities (a user sample scales each tag's pairs by
+about the sampled share squared), where dropping the most used tags would remove exactly the tags
+communities form around: on a crawl with a few dozen popular tags and 150,000 users, all of them.
+Both steps are reported. Tags on a single user add no edge and are left out too.
 """
 
 from __future__ import annotations
@@ -30,30 +33,20 @@ class TagMatrix:
     matrix: sp.csr_matrix
     tags: list[str]
     too_common: dict[str, int]
-    over_budget: dict[str, int]
 
 
-def tag_matrix(tags: Sequence[Sequence[str]], max_tag_share: float, max_pairs: int) -> TagMatrix:
+def tag_matrix(tags: Sequence[Sequence[str]], max_tag_share: float) -> TagMatrix:
     """The user × tag incidence matrix of the tags kept for the graph.
 
     ``tags``: one sequence of tag strings per user (duplicates within a user count once). Kept: tags
-    on at least 2 users and at most ``max_tag_share`` × n users; then, while the kept tags' user
-    pairs (Σ m(m−1)/2) exceed ``max_pairs``, the most used kept tag is dropped (ties: alphabetical
-    order). Kept tags are sorted, so columns do not depend on the order users come in.
+    on at least 2 users and at most ``max_tag_share`` × n users, sorted, so columns do not depend
+    on the order users come in.
     """
     n = len(tags)
     users_per_tag = Counter(t for user in tags for t in set(user))
     by_use = sorted(users_per_tag.items(), key=lambda item: (-item[1], item[0]))
     too_common = {t: m for t, m in by_use if m > max_tag_share * n}
-    candidates = [(t, m) for t, m in by_use if 2 <= m <= max_tag_share * n]
-    pairs = sum(m * (m - 1) // 2 for _, m in candidates)
-    over_budget = {}
-    for t, m in candidates:  # most used first
-        if pairs <= max_pairs:
-            break
-        over_budget[t] = m
-        pairs -= m * (m - 1) // 2
-    kept = sorted(t for t, _ in candidates if t not in over_budget)
+    kept = sorted(t for t, m in by_use if 2 <= m <= max_tag_share * n)
     column = {t: j for j, t in enumerate(kept)}
     rows, cols = [], []
     for i, user in enumerate(tags):
@@ -64,23 +57,46 @@ def tag_matrix(tags: Sequence[Sequence[str]], max_tag_share: float, max_pairs: i
     matrix = sp.csr_matrix(
         (data, (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64))), shape=(n, len(kept))
     )
-    return TagMatrix(matrix, kept, too_common, over_budget)
+    return TagMatrix(matrix, kept, too_common)
 
 
-def tag_graph(matrix: sp.csr_matrix, min_shared_tags: int) -> nx.Graph:
+def tag_pairs(matrix: sp.csr_matrix) -> int:
+    """Σ m(m−1)/2 over the columns (tags) of ``matrix``: the most edges the tag graph can have."""
+    m = np.asarray(matrix.sum(axis=0), dtype=np.int64).ravel()
+    return int((m * (m - 1) // 2).sum())
+
+
+def users_within_budget(matrix: sp.csr_matrix, max_pairs: int, seed: int) -> np.ndarray:
+    """Sorted row indices of the users the graph is built on: all of them when the tag pairs fit ``max_pairs``;
+    otherwise a seeded uniform sample, sized by √(max_pairs / pairs) and shrunk by 5% until its pairs fit."""
+    n = matrix.shape[0]
+    pairs = tag_pairs(matrix)
+    if pairs <= max_pairs:
+        return np.arange(n)
+    order = np.random.default_rng(seed).permutation(n)  # one order: each smaller sample is a prefix of the larger
+    size = int(n * (max_pairs / pairs) ** 0.5)
+    while size > 0 and tag_pairs(matrix[order[:size]]) > max_pairs:
+        size = int(size * 0.95)
+    return np.sort(order[:size])
+
+
+def tag_graph(matrix: sp.csr_matrix, min_shared_tags: int, rows: np.ndarray | None = None) -> nx.Graph:
     """Users (row indices) linked when they share at least ``min_shared_tags`` kept tags; edge ``weight`` = shared tags.
 
+    ``rows``: build the graph on these rows only (sorted; nodes keep their row index in ``matrix``).
     Users without any edge are not in the graph. Nodes and edges are added in index order, so the
     graph (and everything seeded on it) is the same on every run.
     """
-    shared = sp.triu(matrix @ matrix.T, k=1).tocoo()
+    index = np.arange(matrix.shape[0]) if rows is None else np.asarray(rows, dtype=np.int64)
+    part = matrix[index]
+    shared = sp.triu(part @ part.T, k=1).tocoo()
     keep = shared.data >= max(1, min_shared_tags)
-    rows, cols, weights = shared.row[keep], shared.col[keep], shared.data[keep]
-    order = np.lexsort((cols, rows))
-    rows, cols, weights = rows[order], cols[order], weights[order]
+    first, second, weights = index[shared.row[keep]], index[shared.col[keep]], shared.data[keep]
+    order = np.lexsort((second, first))
+    first, second, weights = first[order], second[order], weights[order]
     graph = nx.Graph()
-    graph.add_nodes_from(np.unique(np.concatenate([rows, cols])).tolist())
-    graph.add_weighted_edges_from(zip(rows.tolist(), cols.tolist(), weights.astype(float).tolist()))
+    graph.add_nodes_from(np.unique(np.concatenate([first, second])).tolist())
+    graph.add_weighted_edges_from(zip(first.tolist(), second.tolist(), weights.astype(float).tolist()))
     return graph
 
 
@@ -141,8 +157,9 @@ def find_communities(
     error: the summary then says why, with zero communities and a null modularity.
     """
     retained, counted = np.asarray(retained), np.asarray(counted, dtype=bool)
-    tm = tag_matrix(tags, p.max_tag_share, p.max_pairs)
-    graph = tag_graph(tm.matrix, p.min_shared_tags)
+    tm = tag_matrix(tags, p.max_tag_share)
+    sample = users_within_budget(tm.matrix, p.max_pairs, seed)
+    graph = tag_graph(tm.matrix, p.min_shared_tags, sample)
     shown = p.n_top_tags * 4
     summary = {
         "graph": "users linked by shared hashtags, weight = number of shared tags",
@@ -151,10 +168,10 @@ def find_communities(
         "tags_kept": len(tm.tags),
         "tags_dropped_as_too_common": dict(list(tm.too_common.items())[:shown]),
         "n_tags_dropped_as_too_common": len(tm.too_common),
-        "tags_dropped_for_pair_budget": dict(list(tm.over_budget.items())[:shown]),
-        "n_tags_dropped_for_pair_budget": len(tm.over_budget),
+        "tag_pairs": tag_pairs(tm.matrix),
+        "users_sampled_for_pair_budget": len(sample) if len(sample) < len(user_ids) else None,
         "users_in_graph": graph.number_of_nodes(),
-        "users_without_shared_tag": len(user_ids) - graph.number_of_nodes(),
+        "users_without_shared_tag": len(sample) - graph.number_of_nodes(),
         "edges": graph.number_of_edges(),
     }
     if graph.number_of_edges() == 0:
@@ -162,8 +179,13 @@ def find_communities(
             count=0,
             modularity=None,
             reason=(
-                f"no two users share a hashtag kept after dropping tags on more than {p.max_tag_share} of users "
-                f"and the most used ones beyond segment.communities.max_pairs={p.max_pairs}; raise those if the crawl has few distinct tags"
+                f"no two users share a hashtag kept after dropping tags on more than {p.max_tag_share} of users"
+                + (
+                    f" (in a sample of {len(sample)} users that fits segment.communities.max_pairs={p.max_pairs})"
+                    if len(sample) < len(user_ids)
+                    else ""
+                )
+                + "; raise segment.communities.max_tag_share if the crawl has few distinct tags"
             ),
         )
         return Communities(summary, pd.DataFrame(columns=TABLE_COLUMNS), pd.DataFrame(columns=CENTRAL_COLUMNS), graph)

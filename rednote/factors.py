@@ -19,12 +19,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
-from sklearn.linear_model import LogisticRegression
+
+from rednote.linear import l2_logistic
 
 
 def _fit_coefficients(X: np.ndarray, y: np.ndarray, c: float, seed: int) -> np.ndarray:
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, random_state=seed)
-    return model.fit(X, y).coef_.ravel()
+    return l2_logistic(c, True, seed).fit(X, y).coef_.ravel()
 
 
 def odds_ratios(

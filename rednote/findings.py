@@ -265,7 +265,13 @@ def _adaptation(f: Findings) -> Section:
     s.paragraphs.append(
         f"DBSCAN flags {f.quote('segments', 'anomalies', 'outliers', style='int')} users as anomalies. Linking users who "
         f"share hashtags gives {f.quote('segments', 'communities', 'count', style='int')} communities (modularity "
-        f"{f.quote('segments', 'communities', 'modularity')})."
+        f"{f.quote('segments', 'communities', 'modularity')})"
+        + (
+            f", found on a seeded sample of {f.quote('segments', 'communities', 'users_sampled_for_pair_budget', style='int')} "
+            "users: all users' shared tags would exceed the graph's size limit (`segment.communities.max_pairs`)."
+            if f.get("segments", "communities", "users_sampled_for_pair_budget")
+            else "."
+        )
     )
     s.figures += [
         ("User segments", "plots/segment/pca_clusters.png"),

@@ -30,6 +30,7 @@ from sklearn.preprocessing import StandardScaler
 from rednote.cohort import BEHAVIOUR_FEATURES, SKEWED_FEATURES
 from rednote.errors import UserError
 from rednote.io import rounded
+from rednote.linear import l2_logistic
 from rednote.metrics import best_f1_threshold
 from rednote.params import TrainParams
 from rednote.sequences import STEP_FEATURES
@@ -239,13 +240,7 @@ def fit_mlp(
 
 def fit_logreg(X: np.ndarray, y: np.ndarray, train: np.ndarray, p: TrainParams) -> LogisticRegression:
     """The baseline: L2 logistic regression on the same design, same class weighting."""
-    model = LogisticRegression(
-        C=p.logreg_c,
-        class_weight="balanced" if p.class_weight else None,
-        max_iter=2000,
-        random_state=p.seed,
-    )
-    return model.fit(X[train], y[train])
+    return l2_logistic(p.logreg_c, p.class_weight, p.seed).fit(X[train], y[train])
 
 
 def trainability_problem(y: np.ndarray, split: np.ndarray, minimum: int) -> str | None:

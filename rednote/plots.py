@@ -338,6 +338,7 @@ def community_network(
     max_nodes: int,
     n_labels: int,
     seed: int,
+    note: str = "",
 ) -> plt.Figure:
     """The largest hashtag communities drawn as a network (the adaptation study's view of key users).
 
@@ -346,6 +347,7 @@ def community_network(
     proportion to its size. Node size ∝ PageRank, colour = community, a black ring = retained
     (``retained``: 0/1 per node, 0 where a label must not be shown); the ``n_labels`` most central
     drawn users are labelled with the first 8 characters of their pseudonymous id. Seeded layout.
+    ``note``: a second title line (for example that the graph was built on a sample of users).
     """
     use_cjk_font()
     shown = groups[:n_communities]
@@ -386,7 +388,7 @@ def community_network(
     ax.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(
         f"Hashtag communities: {len(order)} most central users of the {len(shown)} largest "
-        "(size = PageRank, labels = most central)"
+        "(size = PageRank, labels = most central)" + (f"\n{note}" if note else "")
     )
     ax.axis("off")
     fig.tight_layout()

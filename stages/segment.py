@@ -67,6 +67,12 @@ def main() -> None:
     )
     shown = users["retained"].to_numpy() * counted  # retention is marked only where its label may be seen
     c = p.communities
+    sampled = com.summary["users_sampled_for_pair_budget"]
+    note = (
+        f"graph on a seeded sample of {sampled:,} of {len(users):,} users (segment.communities.max_pairs)"
+        if sampled
+        else ""
+    )
     drawing = time.perf_counter()
     network = plots.community_network(
         com.graph,
@@ -78,6 +84,7 @@ def main() -> None:
         c.network_nodes,
         c.network_labels,
         p.seed,
+        note,
     )
     plots.save(network, OUT / "community_network.png")
     log.info("community network drawn in %.1f s", time.perf_counter() - drawing)

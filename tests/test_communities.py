@@ -1,11 +1,10 @@
 """Hashtag communities: the sparse tag graph, dropping generic tags, Louvain, retention per community, PageRank."""
 
-import networkx as nx
 import numpy as np
 import pytest
 from e2e import outputs_under_hash_seeds
 
-from rednote.communities import find_communities, retention, tag_graph, tag_matrix
+from rednote.communities import find_communities, retention, tag_graph, tag_matrix, tag_pairs, users_within_budget
 from rednote.params import CommunityParams
 from rednote.plots import sizes_figure
 
@@ -35,7 +34,7 @@ def two_groups():
 
 
 def test_edges_are_weighted_by_the_number_of_shared_tags():
-    tm = tag_matrix([["a", "b"], ["b", "a", "a"], ["b", "c"]], max_tag_share=1.0, max_pairs=100)
+    tm = tag_matrix([["a", "b"], ["b", "a", "a"], ["b", "c"]], max_tag_share=1.0)
     assert tm.tags == ["a", "b"]  # c is on one user only: it links no one
     graph = tag_graph(tm.matrix, min_shared_tags=1)
     assert sorted(graph.edges(data="weight")) == [(0, 1, 2.0), (0, 2, 1.0), (1, 2, 1.0)]
@@ -44,22 +43,22 @@ def test_edges_are_weighted_by_the_number_of_shared_tags():
 
 def test_tags_on_too_many_users_are_dropped_and_reported():
     tags = [["common", f"t{i % 4}"] for i in range(10)]
-    tm = tag_matrix(tags, max_tag_share=0.5, max_pairs=100)
-    assert tm.too_common == {"common": 10} and tm.over_budget == {} and tm.tags == ["t0", "t1", "t2", "t3"]
+    tm = tag_matrix(tags, max_tag_share=0.5)
+    assert tm.too_common == {"common": 10} and tm.tags == ["t0", "t1", "t2", "t3"]
 
 
-def test_the_most_used_tags_go_until_the_pairs_fit_the_budget():
-    tags = [
-        ["common", f"t{i % 4}"] for i in range(10)
-    ]  # common: 45 pairs; t0, t1: 3 users (3 pairs); t2, t3: 2 users (1 pair)
-    tm = tag_matrix(tags, max_tag_share=1.0, max_pairs=5)
-    assert tm.too_common == {} and tm.over_budget == {
-        "common": 10,
-        "t0": 3,
-    }  # 53 → 8 → 5 pairs; of equals, t0 goes first
-    assert tm.tags == ["t1", "t2", "t3"]
-    graph = tag_graph(tm.matrix, min_shared_tags=1)
-    assert graph.number_of_edges() <= 5
+def test_over_the_pair_budget_the_graph_is_built_on_a_seeded_sample_of_users_and_keeps_every_tag():
+    tags = [["common", f"t{i % 4}"] for i in range(10)]  # common: 45 pairs; t0, t1: 3 users; t2, t3: 2 → 53
+    tm = tag_matrix(tags, max_tag_share=1.0)
+    assert tag_pairs(tm.matrix) == 53
+    assert list(users_within_budget(tm.matrix, 53, seed=0)) == list(range(10))  # fits: everyone
+    sample = users_within_budget(tm.matrix, 10, seed=0)
+    assert 0 < len(sample) < 10 and list(sample) == sorted(sample)
+    assert tag_pairs(tm.matrix[sample]) <= 10
+    assert list(users_within_budget(tm.matrix, 10, seed=0)) == list(sample)  # seeded
+    graph = tag_graph(tm.matrix, min_shared_tags=1, rows=sample)
+    assert set(graph.nodes) <= set(sample.tolist())  # nodes keep their row index
+    assert graph.number_of_edges() <= 10 and graph.has_edge(int(sample[0]), int(sample[1]))  # "common" still links
 
 
 def test_dropping_the_generic_tag_separates_the_two_groups():
@@ -69,7 +68,7 @@ def test_dropping_the_generic_tag_separates_the_two_groups():
     assert filtered.summary["count"] == 2
     assert (
         filtered.summary["tags_dropped_as_too_common"] == {"tiktokrefugee": 12}
-        and filtered.summary["n_tags_dropped_for_pair_budget"] == 0
+        and filtered.summary["users_sampled_for_pair_budget"] is None
     )
     assert filtered.summary["modularity"] == pytest.approx(0.5)  # two disconnected, equal halves
     assert set(filtered.table["top_tags"].str[:1]) == {"a", "b"}  # one community per group
@@ -140,14 +139,16 @@ def test_the_result_does_not_depend_on_the_process():
     assert outputs[0] == outputs[1] and '"count": 2' in outputs[0]
 
 
-def test_the_pair_budget_bounds_the_tag_graph_of_twenty_thousand_users():
+def test_the_pair_budget_bounds_the_tag_graph_of_twenty_thousand_users_with_few_popular_tags():
     rng = np.random.default_rng(0)
-    popularity = 1 / np.arange(1, 3001)  # Zipf-like: a few popular tags, a long tail
+    popularity = 1 / np.arange(1, 41)  # forty tags, all popular: dropping the most used would leave none
     tags = [
-        list(rng.choice(3000, size=3, replace=False, p=popularity / popularity.sum()).astype(str))
-        for _ in range(20_000)
+        list(rng.choice(40, size=3, replace=False, p=popularity / popularity.sum()).astype(str)) for _ in range(20_000)
     ]
-    tm = tag_matrix(tags, max_tag_share=0.1, max_pairs=200_000)
-    graph = tag_graph(tm.matrix, min_shared_tags=1)
-    assert isinstance(graph, nx.Graph) and 0 < graph.number_of_edges() <= 200_000
-    assert len(tm.over_budget) > 0  # the budget, not the share, bounded this graph
+    tm = tag_matrix(tags, max_tag_share=0.6)
+    assert len(tm.tags) == 40 and tag_pairs(tm.matrix) > 10 * 200_000
+    retained, counted = np.zeros(20_000, dtype=int), np.ones(20_000, dtype=bool)
+    params = PARAMS.model_copy(update={"max_pairs": 200_000, "max_tag_share": 0.6})
+    found = find_communities([str(i) for i in range(20_000)], tags, retained, counted, params, seed=0)
+    assert 0 < found.summary["edges"] <= 200_000 and found.summary["count"] >= 2
+    assert found.summary["users_sampled_for_pair_budget"] < 20_000 and found.summary["tags_kept"] == 40

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
+from sklearn.metrics import average_precision_score, roc_auc_score
 
 from rednote.evaluation import (
     RANKING,
@@ -18,6 +18,7 @@ from rednote.evaluation import (
     mean_oof,
     permutation_null,
     permutation_pvalue,
+    ranking_score,
     repeated_folds,
     stratified_bootstrap,
 )
@@ -115,16 +116,35 @@ def test_stratified_bootstrap_keeps_class_counts_and_brackets_the_estimate():
     y = np.array([1] * 5 + [0] * 95)
     counts = []
 
-    def count_positives(yb, pb):
-        counts.append(int(yb.sum()))
-        return roc_auc_score(yb, pb)
+    def count_positives(pos, neg):
+        counts.append((int(pos.sum()), int(neg.sum())))
+        return RANKING["roc_auc"](pos, neg)
 
     p = np.r_[np.linspace(0.4, 0.9, 5), np.linspace(0, 0.6, 95)]
     low, high = stratified_bootstrap(y, p, count_positives, 200, 0.95, 0)
-    assert set(counts) == {5}
+    assert set(counts) == {(5, 95)}
     assert low < roc_auc_score(y, p) < high
     assert stratified_bootstrap(y, np.ones(100), RANKING["roc_auc"], 50, 0.95, 0) == (0.5, 0.5)
     assert stratified_bootstrap(np.zeros(10), np.ones(10), RANKING["roc_auc"], 50, 0.95, 0) == (None, None)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_ranking_metrics_from_counts_equal_scikit_learns_with_ties_and_weights(seed):
+    rng = np.random.default_rng(seed)
+    y = (rng.random(300) < 0.1).astype(int)
+    y[:2] = [0, 1]
+    p = np.round(rng.random(300) + 0.3 * y, 1)  # rounded: many ties, across classes too
+    weights = rng.integers(0, 4, 300)  # a bootstrap resample is integer weights per user
+    weights[:2] = 1
+    assert ranking_score(RANKING["roc_auc"], y, p) == pytest.approx(roc_auc_score(y, p), abs=1e-12)
+    assert ranking_score(RANKING["pr_auc"], y, p) == pytest.approx(average_precision_score(y, p), abs=1e-12)
+    resampled_y, resampled_p = np.repeat(y, weights), np.repeat(p, weights)
+    assert ranking_score(RANKING["roc_auc"], resampled_y, resampled_p) == pytest.approx(
+        roc_auc_score(y, p, sample_weight=weights), abs=1e-12
+    )
+    assert ranking_score(RANKING["pr_auc"], resampled_y, resampled_p) == pytest.approx(
+        average_precision_score(resampled_y, resampled_p), abs=1e-12
+    )
 
 
 def test_permutation_pvalue_counts_the_observed_as_one_permutation():
