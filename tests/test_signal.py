@@ -22,13 +22,15 @@ from rednote.models import (
     baseline_fit,
     build_design,
     fit_logreg,
-    fit_mlp,
+    fit_named,
     fold_fit,
     reduce_text,
     seed_tensorflow,
+    with_sequences,
 )
 from rednote.params import Params, load_params
 from rednote.schema import read_raw
+from rednote.sequences import activity_sequences, sequence_array
 from rednote.text import tokenize_all
 from rednote.topics import fit_topics
 from rednote.window import Window
@@ -43,10 +45,15 @@ def params():
 
 
 @pytest.fixture(scope="module")
-def users(params):
+def posts(params):
     raw, _ = read_raw(ROOT / params.data.raw, 0.05)
-    c, lab = params.clean, params.label
-    posts, _ = clean_posts(raw, Window.of(c.window_start, c.window_end), c.pseudonym_key)
+    c = params.clean
+    return clean_posts(raw, Window.of(c.window_start, c.window_end), c.pseudonym_key)[0]
+
+
+@pytest.fixture(scope="module")
+def users(posts, params):
+    lab = params.label
     users = build_users(
         posts, Window.of(lab.observe_start, lab.observe_end), Window.of(lab.target_start, lab.target_end)
     )
@@ -54,8 +61,12 @@ def users(params):
     return users
 
 
-def held_out_auc(users: pd.DataFrame, labels: np.ndarray, params: Params) -> dict:
-    """Split, fit encoder/topics/models on train, return test ROC-AUC of the MLP and the baseline."""
+def held_out_auc(
+    users: pd.DataFrame, labels: np.ndarray, params: Params, model: str = "mlp", days: np.ndarray | None = None
+) -> dict:
+    """Split, fit encoder/topics/models on train, return test ROC-AUC of ``model`` (as "mlp") and the baseline.
+
+    ``days``: the users' January activity (n, days, steps), appended for the hybrid model's LSTM branch."""
     s, e, t, tr = params.split, params.embed.model_copy(update={"encoder": "tfidf"}), params.topics, params.train
     split = assign_split(pd.Series(labels), s.val_share, s.test_share, s.seed).to_numpy()
     train, val, test = split == "train", split == "val", split == "test"
@@ -69,8 +80,9 @@ def held_out_auc(users: pd.DataFrame, labels: np.ndarray, params: Params) -> dic
     )
     y = labels.astype("float32")
     seed_tensorflow(tr.seed, tr.threads)
-    mlp, _ = fit_mlp(design.X, y, train, val, tr)
-    p_mlp = mlp.predict(design.X, verbose=0).ravel()
+    n_static = design.X.shape[1]
+    X = design.X if days is None else with_sequences(design, days).X
+    p_mlp = fit_named(model, X, y, train, val, tr, n_static=n_static).predict(X)
     p_base = fit_logreg(design.X, y, train, tr).predict_proba(design.X)[:, 1]
     return {
         name: evaluate_model(y[val], p[val], y[test], p[test], 0, 0.95, 0)
@@ -90,6 +102,18 @@ def test_shuffled_labels_leave_nothing_to_learn(users, params):
     result = held_out_auc(users, shuffled, params)
     assert abs(result["mlp"]["roc_auc"] - 0.5) <= 0.1
     assert abs(result["baseline"]["roc_auc"] - 0.5) <= 0.1
+
+
+def test_the_hybrid_model_learns_the_signal_and_nothing_from_shuffled_labels(posts, users, params):
+    """The leakage control for the LSTM branch too: the day-by-day sequences hold January only."""
+    lab = params.label
+    observe = Window.of(lab.observe_start, lab.observe_end)
+    days = sequence_array(activity_sequences(posts, users["user_id"], observe), users["user_id"])
+    real = held_out_auc(users, users["retained"].to_numpy(), params, "hybrid", days)
+    shuffled = np.random.default_rng(12345).permutation(users["retained"].to_numpy())
+    control = held_out_auc(users, shuffled, params, "hybrid", days)
+    assert real["mlp"]["roc_auc"] >= 0.75
+    assert abs(control["mlp"]["roc_auc"] - 0.5) <= 0.1
 
 
 def cv_figures(users: pd.DataFrame, labels: np.ndarray, params: Params, permutations: int) -> dict:
