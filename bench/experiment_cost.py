@@ -6,8 +6,10 @@ Clones the repository's committed HEAD (``git clone``) into a temporary folder a
 interpreter's ``dvc`` (nothing is installed; ``PYTHONPATH`` points at the clone so its own
 ``rednote`` runs), times:
 
-- ``cold``: ``dvc repro`` with nothing computed (the clone has an empty DVC cache, so also an
-  empty text vector memo: ``REDNOTE_EMBED_CACHE`` is unset for the run); then the outputs are committed;
+- ``cold``: ``dvc repro --force`` with nothing computed (the clone has an empty DVC cache, so also an
+  empty text vector memo: ``REDNOTE_EMBED_CACHE`` is unset for the run). ``--force`` makes every
+  stage run: without it DVC skips the stages whose outputs are all in git (metrics, plots) and
+  whose dependencies come out unchanged, which a cold run must not count on;
 - ``noop``: ``dvc repro`` again (nothing to do);
 - ``loop``: ``dvc exp run -S train.epochs=5`` (one train-only experiment in the workspace);
 - ``grid``: four train-only experiments (``train.model`` × ``train.class_weight``) queued with
@@ -87,8 +89,8 @@ def main() -> None:
     )
     rows: list[tuple[str, float, list[str]]] = []
     try:
-        cold_s, cold = sh(clone, "dvc", "repro")
-        rows.append(("cold dvc repro", cold_s, stages_run(cold)))
+        cold_s, cold = sh(clone, "dvc", "repro", "--force")
+        rows.append(("cold dvc repro --force", cold_s, stages_run(cold)))
         rate = EMBED_RATE.search(cold)
         sh(clone, "git", "add", "-A")
         subprocess.run(["git", "commit", "-qm", "cold run"], cwd=clone, env=environment(clone), check=False)
