@@ -24,28 +24,22 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-from small_cohort import SAMPLE, run_stage, set_params  # the script's own folder is importable
+from small_cohort import SAMPLE, run_stage  # the script's own folder is importable
+from workspace import copy_code, set_params
 
 from rednote.sample import generate_crawl_with_truth
 
-ROOT = Path(__file__).resolve().parents[1]
 ENCODERS = ("use", "tfidf", "fasttext")
 MODELS = ("logreg", "gbt", "mlp", "hybrid")
 
 
 def prepare(workdir: Path, name: str, raw: Path) -> Path:
-    repo = workdir / name
-    repo.mkdir()
-    for item in ("stages", "rednote", "params.yaml"):
-        source = ROOT / item
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, repo / item)
-    set_params(repo, {"data.raw": str(raw)})
+    repo = copy_code(workdir / name, {"data.raw": str(raw)})
     for stage in ("clean", "label", "topics"):
         run_stage(repo, stage)
     return repo

@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
+from workspace import copy_code, set_params  # the script's own folder is importable
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGES = ("clean", "label", "embed", "topics", "segment", "train", "evaluate", "explain", "eda", "findings")
@@ -52,30 +52,14 @@ def run_stage(repo: Path, stage: str) -> tuple[float, float]:
 
 
 def prepare(workdir: Path, posts: int, encoder: str) -> Path:
-    repo = workdir / f"repo_{posts}"
-    repo.mkdir()
-    for item in ("stages", "rednote", "params.yaml"):
-        source = ROOT / item
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, repo / item)
-    raw = repo / "crawl.csv"
+    raw = workdir / f"crawl_{posts}.csv"
     subprocess.run(
         [sys.executable, "-m", "rednote.sample", "--posts", str(posts), "--seed", "7", "--out", str(raw)],
-        cwd=repo,
+        cwd=ROOT,
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    params = yaml.safe_load((repo / "params.yaml").read_text(encoding="utf-8"))
-    params["data"]["raw"] = str(raw)
-    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    set_encoder(repo, encoder)
-    return repo
-
-
-def set_encoder(repo: Path, encoder: str) -> None:
-    path = repo / "params.yaml"
-    params = yaml.safe_load(path.read_text(encoding="utf-8"))
-    params["embed"]["encoder"] = encoder
-    path.write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return copy_code(workdir / f"repo_{posts}", {"data.raw": str(raw), "embed.encoder": encoder})
 
 
 def main() -> None:
@@ -94,7 +78,7 @@ def main() -> None:
             repo = prepare(Path(tmp), posts, args.encoder)
             results[posts] = {stage: run_stage(repo, stage) for stage in stages}
             for encoder in EXTRA_ENCODERS:
-                set_encoder(repo, encoder)
+                set_params(repo, {"embed.encoder": encoder})
                 extra[posts][f"embed[{encoder}]"] = run_stage(repo, "embed")
             shutil.rmtree(repo)
     header = f"{'stage':<10}" + "".join(f"{f'{n:,} posts':>26}" for n in args.sizes)

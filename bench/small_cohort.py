@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,8 +33,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 from sklearn.metrics import roc_auc_score
+from workspace import copy_code, set_params  # the script's own folder is importable
 
-from rednote.params import set_keys
 from rednote.privacy import pseudonymize
 from rednote.sample import generate_crawl_with_truth
 
@@ -57,12 +56,6 @@ def run_stage(repo: Path, stage: str) -> float:
     return time.perf_counter() - started
 
 
-def set_params(repo: Path, changes: dict[str, object]) -> None:
-    path = repo / "params.yaml"
-    params = set_keys(yaml.safe_load(path.read_text(encoding="utf-8")), changes)
-    path.write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True), encoding="utf-8")
-
-
 def oracle_auc(repo: Path, truth: pd.DataFrame) -> float:
     """ROC-AUC of the generator's retention_prob against the pipeline's labels, on the pipeline's cohort."""
     params = yaml.safe_load((repo / "params.yaml").read_text(encoding="utf-8"))
@@ -77,12 +70,7 @@ def interval(block: dict) -> str:
 
 
 def bench(workdir: Path, name: str, raw: Path, truth: pd.DataFrame, encoder: str) -> dict:
-    repo = workdir / name
-    repo.mkdir()
-    for item in ("stages", "rednote", "params.yaml"):
-        source = ROOT / item
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, repo / item)
-    set_params(repo, {"data.raw": str(raw), "embed.encoder": encoder, "evaluate.scheme": "cv"})
+    repo = copy_code(workdir / name, {"data.raw": str(raw), "embed.encoder": encoder, "evaluate.scheme": "cv"})
     for stage in PREPARE:
         run_stage(repo, stage)
     loop = sum(run_stage(repo, stage) for stage in LOOP)

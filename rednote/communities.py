@@ -159,6 +159,7 @@ def find_communities(
     retained, counted = np.asarray(retained), np.asarray(counted, dtype=bool)
     tm = tag_matrix(tags, p.max_tag_share)
     sample = users_within_budget(tm.matrix, p.max_pairs, seed)
+    sampled = len(sample) < len(user_ids)
     graph = tag_graph(tm.matrix, p.min_shared_tags, sample)
     shown = p.n_top_tags * 4
     summary = {
@@ -169,7 +170,7 @@ def find_communities(
         "tags_dropped_as_too_common": dict(list(tm.too_common.items())[:shown]),
         "n_tags_dropped_as_too_common": len(tm.too_common),
         "tag_pairs": tag_pairs(tm.matrix),
-        "users_sampled_for_pair_budget": len(sample) if len(sample) < len(user_ids) else None,
+        "users_sampled_for_pair_budget": len(sample) if sampled else None,
         "users_in_graph": graph.number_of_nodes(),
         "users_without_shared_tag": len(sample) - graph.number_of_nodes(),
         "edges": graph.number_of_edges(),
@@ -182,7 +183,7 @@ def find_communities(
                 f"no two users share a hashtag kept after dropping tags on more than {p.max_tag_share} of users"
                 + (
                     f" (in a sample of {len(sample)} users that fits segment.communities.max_pairs={p.max_pairs})"
-                    if len(sample) < len(user_ids)
+                    if sampled
                     else ""
                 )
                 + "; raise segment.communities.max_tag_share if the crawl has few distinct tags"

@@ -181,15 +181,22 @@ def _ap_counts(pos: np.ndarray, neg: np.ndarray) -> float:
 RANKING: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {"roc_auc": _auc_counts, "pr_auc": _ap_counts}
 
 
+def _score_groups(p: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each user's rank among the distinct scores of ``p`` (ascending), and how many distinct scores there are."""
+    values, group = np.unique(np.asarray(p, dtype=float), return_inverse=True)
+    return group, len(values)
+
+
+def _counts(group: np.ndarray, users: np.ndarray, size: int) -> np.ndarray:
+    """How many of ``users`` (indices, repeats counting) sit at each distinct score."""
+    return np.bincount(group[users], minlength=size).astype(float)
+
+
 def ranking_score(metric: Callable[[np.ndarray, np.ndarray], float], y: np.ndarray, p: np.ndarray) -> float:
     """``metric`` (a :data:`RANKING` value) of scores ``p`` for 0/1 labels ``y``."""
-    _, group = np.unique(np.asarray(p, dtype=float), return_inverse=True)
+    group, size = _score_groups(p)
     y = np.asarray(y).astype(int)
-    size = int(group.max()) + 1
-    return metric(
-        np.bincount(group[y == 1], minlength=size).astype(float),
-        np.bincount(group[y == 0], minlength=size).astype(float),
-    )
+    return metric(_counts(group, np.flatnonzero(y == 1), size), _counts(group, np.flatnonzero(y == 0), size))
 
 
 def stratified_bootstrap(
@@ -208,17 +215,15 @@ def stratified_bootstrap(
     score, ascending. None, None when ``y`` holds one class or ``n_boot`` < 1.
     """
     y = np.asarray(y).astype(int)
-    _, group = np.unique(np.asarray(p, dtype=float), return_inverse=True)
-    size = int(group.max()) + 1 if len(group) else 0
+    group, size = _score_groups(p)
     pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
     if len(pos) == 0 or len(neg) == 0 or n_boot < 1:
         return None, None
     rng = np.random.default_rng(seed)
     values = np.empty(n_boot)
     for b in range(n_boot):
-        pos_w = np.bincount(group[rng.choice(pos, len(pos))], minlength=size).astype(float)
-        neg_w = np.bincount(group[rng.choice(neg, len(neg))], minlength=size).astype(float)
-        values[b] = metric(pos_w, neg_w)
+        pos_w = _counts(group, rng.choice(pos, len(pos)), size)
+        values[b] = metric(pos_w, _counts(group, rng.choice(neg, len(neg)), size))
     tail = (1 - level) / 2 * 100
     low, high = np.percentile(values, [tail, 100 - tail])
     return float(low), float(high)
