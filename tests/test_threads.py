@@ -50,8 +50,17 @@ def test_a_stage_limits_every_blas_pool_and_tensorflow_variables():
     assert "1 threads (from REDNOTE_THREADS)" in done.stderr
 
 
-def test_use_vectors_do_not_depend_on_the_thread_count():
+#: USE vectors have unit length; across the kernels Haswell, SkylakeX, Prescott, Sandybridge and Zen with 1 and 2
+#: threads their components differed by at most 2.9e-7 (OpenBLAS sums in another order), so 2e-6 is noise and
+#: anything a thread bug would do (a text's vector swapped, zeroed or cut short) is far beyond it.
+USE_COMPONENT_NOISE = 2e-6
+
+
+def test_use_vectors_agree_across_thread_counts_up_to_blas_rounding():
     texts = ["我在学习中文", "I am learning Chinese", "hello 小红书 #tiktokrefugee", "a" * 300] * 20
     one = UseEncoder(threads=1, progress=False).transform(texts)
     two = UseEncoder(threads=2, progress=False).transform(texts)
-    assert np.array_equal(one, two)
+    assert one.shape == two.shape == (80, 512)
+    np.testing.assert_allclose(one, two, rtol=0, atol=USE_COMPONENT_NOISE)
+    # the texts are different, so the tolerance cannot hide a mix-up between them
+    assert np.abs(one[0] - one[1]).max() > 100 * USE_COMPONENT_NOISE

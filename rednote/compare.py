@@ -1,0 +1,199 @@
+"""Whether two runs' human-facing numbers differ by more than float noise.
+
+BLAS results depend on the processor, the kernel OpenBLAS picks and the thread count, so two machines running
+the same commit write slightly different numbers (an embedding's last bits move a bootstrap percentile in its
+5th digit). What compares two runs (the PR report, ``python -m rednote.compare``, the tests) calls two numbers
+the same when they differ by at most :data:`ABS_TOLERANCE` + :data:`REL_TOLERANCE` × the larger magnitude.
+Both come from ``bench/float_spread.py``: the largest spread that five kernel × thread settings produced on
+the sample, with a margin (the README gives the measurement). A real change, such as another
+``train.logreg_c``, moves metrics by orders of magnitude more.
+
+    python -m rednote.compare --ref main      # the metrics that changed beyond float noise, as Markdown
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import math
+import subprocess
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from rednote.errors import UserError
+
+#: Two numbers agree when ``|a - b| <= ABS_TOLERANCE + REL_TOLERANCE * max(|a|, |b|)``.
+ABS_TOLERANCE = 1e-4
+REL_TOLERANCE = 1e-3
+#: The human-facing outputs: metrics and plot data (numbers) and the findings' text.
+NUMBER_GLOBS = ("metrics/*.json", "metrics/*.csv", "plots/**/*.csv", "dvclive/metrics.json", "dvclive/plots/**/*.tsv")
+FINDINGS = "reports/findings.md"
+
+
+def agree(a: float, b: float) -> bool:
+    """Whether two numbers are the same up to float noise (NaN agrees with NaN)."""
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return abs(a - b) <= ABS_TOLERANCE + REL_TOLERANCE * max(abs(a), abs(b))
+
+
+def flatten(data: Any, prefix: str = "") -> dict[str, float]:
+    """The numbers in parsed JSON by dotted key path (``test.roc_auc``, ``topics.0.users``); booleans excluded."""
+    out: dict[str, float] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            out |= flatten(value, f"{prefix}{key}.")
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            out |= flatten(value, f"{prefix}{i}.")
+    elif isinstance(data, (int, float)) and not isinstance(data, bool):
+        out[prefix.rstrip(".")] = float(data)
+    return out
+
+
+def table_numbers(text: str, sep: str = ",") -> dict[str, float]:
+    """The numeric cells of a CSV/TSV text by ``row.column`` (rows numbered from 0)."""
+    frame = pd.read_csv(io.StringIO(text), sep=sep)
+    out: dict[str, float] = {}
+    for column in frame.select_dtypes("number").columns:
+        for i, value in enumerate(frame[column]):
+            out[f"{i}.{column}"] = float(value)
+    return out
+
+
+def file_numbers(path: str, text: str) -> dict[str, float]:
+    """The numbers of one human-facing file (JSON, CSV or TSV) from its text."""
+    if path.endswith(".json"):
+        return flatten(json.loads(text))
+    return table_numbers(text, "\t" if path.endswith(".tsv") else ",")
+
+
+@dataclass
+class Outputs:
+    """A run's human-facing outputs: ``numbers`` (file → key → value) and the findings' text."""
+
+    numbers: dict[str, dict[str, float]]
+    findings: str | None
+
+
+def human_facing(root: Path) -> Outputs:
+    """Read the human-facing outputs of a repository folder after ``dvc repro``."""
+    paths = sorted({p for pattern in NUMBER_GLOBS for p in root.glob(pattern) if p.is_file()})
+    numbers = {p.relative_to(root).as_posix(): file_numbers(p.name, p.read_text(encoding="utf-8")) for p in paths}
+    findings = root / FINDINGS
+    return Outputs(numbers, findings.read_text(encoding="utf-8") if findings.exists() else None)
+
+
+def _pairs(
+    before: dict[str, dict[str, float]], after: dict[str, dict[str, float]]
+) -> Iterable[tuple[str, float, float]]:
+    """``file:key`` with both values, for every number either side has (NaN where one side lacks it)."""
+    for file in sorted(set(before) | set(after)):
+        a, b = before.get(file, {}), after.get(file, {})
+        for key in sorted(set(a) | set(b)):
+            yield f"{file}:{key}", a.get(key, math.nan), b.get(key, math.nan)
+
+
+def _select(
+    before: dict[str, dict[str, float]], after: dict[str, dict[str, float]], keep: Callable[[float, float], bool]
+) -> dict[str, tuple[float, float]]:
+    return {key: (a, b) for key, a, b in _pairs(before, after) if keep(a, b)}
+
+
+def number_diffs(
+    before: dict[str, dict[str, float]], after: dict[str, dict[str, float]]
+) -> dict[str, tuple[float, float]]:
+    """Every number that differs at all, noise included (NaN on the side that lacks it)."""
+    return _select(before, after, lambda a, b: not (a == b or (math.isnan(a) and math.isnan(b))))
+
+
+def changed_numbers(
+    before: dict[str, dict[str, float]], after: dict[str, dict[str, float]]
+) -> dict[str, tuple[float, float]]:
+    """The numbers that changed beyond float noise (:func:`agree`), or that only one side has."""
+    return _select(before, after, lambda a, b: not agree(a, b))
+
+
+def metrics_files(dvc_yaml: str) -> list[str]:
+    """The metrics files ``dvc.yaml`` declares, in order."""
+    stages = (yaml.safe_load(dvc_yaml) or {}).get("stages", {})
+    files = []
+    for stage in stages.values():
+        for entry in stage.get("metrics", []):
+            files.append(next(iter(entry)) if isinstance(entry, dict) else str(entry))
+    return files
+
+
+def git_text(ref: str, path: str) -> str | None:
+    """A file's text at git ``ref``; None when it is not there."""
+    done = subprocess.run(["git", "show", f"{ref}:{path}"], capture_output=True, text=True)
+    return done.stdout if done.returncode == 0 else None
+
+
+def metrics_at(ref: str | None, files: list[str]) -> dict[str, dict[str, float]]:
+    """The numbers of each metrics file at git ``ref`` (None: the working tree); files that do not exist are left out."""
+    out = {}
+    for path in files:
+        text = (
+            (Path(path).read_text(encoding="utf-8") if Path(path).exists() else None)
+            if ref is None
+            else git_text(ref, path)
+        )
+        if text is not None:
+            out[path] = file_numbers(path, text)
+    return out
+
+
+def _shown(value: float) -> str:
+    return "—" if math.isnan(value) else f"{value:.5g}"
+
+
+def metrics_markdown(ref: str) -> str:
+    """A Markdown table of the metrics that changed beyond float noise between ``ref`` and the working tree,
+    and a line saying how many differ within it."""
+    if not Path("dvc.yaml").exists():
+        raise UserError("no dvc.yaml here; run the comparison from the repository root.")
+    if subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], capture_output=True).returncode:
+        raise UserError(f"git does not know the ref {ref!r}; name a branch, tag or commit that exists.")
+    files = metrics_files(Path("dvc.yaml").read_text(encoding="utf-8"))
+    before, after = metrics_at(ref, files), metrics_at(None, files)
+    changed = changed_numbers(before, after)
+    noise = len(number_diffs(before, after)) - len(changed)
+    lines = []
+    if changed:
+        lines += [f"| Path | Metric | {ref} | workspace | Change |", "|---|---|---|---|---|"]
+        for key, (a, b) in changed.items():
+            path, metric = key.split(":", 1)
+            change = "—" if math.isnan(a) or math.isnan(b) else f"{b - a:+.5g}"
+            lines.append(f"| {path} | {metric} | {_shown(a)} | {_shown(b)} | {change} |")
+    else:
+        lines.append("No metric changed beyond float noise.")
+    if noise:
+        lines += [
+            "",
+            f"{noise} more differ by no more than float noise between machines "
+            f"(|change| ≤ {ABS_TOLERANCE:g} + {REL_TOLERANCE:g} × |value|) and are not listed.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Metrics that changed beyond float noise against a git ref.")
+    parser.add_argument("--ref", default="main", help="git ref to compare against (default: main)")
+    args = parser.parse_args(argv)
+    try:
+        print(metrics_markdown(args.ref), end="")
+    except UserError as err:
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
