@@ -40,6 +40,7 @@ def run_setting(source: Path, workdir: Path, kernel: str, threads: str) -> Path:
     env = {k: v for k, v in os.environ.items() if k != "REDNOTE_EMBED_CACHE"}
     env.update(OPENBLAS_CORETYPE=kernel, REDNOTE_THREADS=threads, PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="2")
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["PYTHONPATH"] = str(workdir)  # the clone's own package, not the editable install's working tree
     start = time.perf_counter()
     done = subprocess.run(["dvc", "repro", "--force"], cwd=workdir, env=env, capture_output=True, text=True)
     if done.returncode != 0:
