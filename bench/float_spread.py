@@ -1,7 +1,7 @@
 """How far float noise moves the human-facing outputs: the pipeline in fresh clones under several BLAS kernels
 and thread counts, every number compared.
 
-    python bench/float_spread.py [--settings Haswell:2 Prescott:1 ...] [--keep DIR] [--source .]
+    python bench/float_spread.py [--settings Haswell:2 Prescott:1 ...] [--retained-share 0.006] [--keep DIR]
 
 For each ``KERNEL:THREADS`` setting it clones ``--source`` (the committed state: uncommitted edits are not
 measured), runs ``dvc repro --force`` there with ``OPENBLAS_CORETYPE=KERNEL REDNOTE_THREADS=THREADS`` and an
@@ -11,7 +11,10 @@ the largest absolute and relative difference, which file and key it is in, how m
 whether ``reports/findings.md`` is the same text, and how many numbers the review's tolerance would list as
 changed (:func:`rednote.compare.changed_numbers`; it must be 0). The last line is
 
-    settings=<n> numbers=<n> differing=<n> max_abs=<x> max_rel=<y> listed=<n> findings_identical=<bool>
+    settings=<n> numbers=<n> differing=<n> max_abs=<x> max_rel=<y> curve_gap=<z> listed=<n> findings_identical=<bool>
+
+Curves (ROC and precision-recall data) are compared as the lines they draw (``curve_gap``: the widest vertical
+gap between two runs' lines), since noise can break a tie and add a point on the same line.
 
 The tolerance in ``rednote.compare.py`` is derived from these figures; the README gives them.
 """
@@ -28,15 +31,33 @@ import tempfile
 import time
 from pathlib import Path
 
-from rednote.compare import changed_numbers, human_facing, number_diffs
+from workspace import set_params
+
+from rednote.compare import changed_curves, changed_numbers, curve_gap, human_facing, number_diffs
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SETTINGS = ("Haswell:2", "Haswell:1", "SkylakeX:2", "Prescott:1", "Sandybridge:2")
 
 
-def run_setting(source: Path, workdir: Path, kernel: str, threads: str) -> Path:
-    """A fresh clone of ``source`` in ``workdir`` after ``dvc repro --force`` under one kernel and thread count."""
+def run_setting(source: Path, workdir: Path, kernel: str, threads: str, share: float | None) -> Path:
+    """A fresh clone of ``source`` in ``workdir`` after ``dvc repro --force`` under one kernel and thread count;
+    with ``share``, on a generated crawl with that expected retained share instead of the bundled sample."""
     subprocess.run(["git", "clone", "-q", str(source), str(workdir)], check=True)
+    if share is not None:
+        crawl = "data/sample/crawl.csv"
+        generate = [
+            sys.executable,
+            "-m",
+            "rednote.sample",
+            "--retained-share",
+            str(share),
+            "--seed",
+            "1",
+            "--out",
+            crawl,
+        ]
+        subprocess.run(generate, cwd=workdir, check=True, env={**os.environ, "PYTHONPATH": str(workdir)})
+        set_params(workdir, {"data.raw": crawl})
     env = {k: v for k, v in os.environ.items() if k != "REDNOTE_EMBED_CACHE"}
     env.update(OPENBLAS_CORETYPE=kernel, REDNOTE_THREADS=threads, PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="2")
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
@@ -55,6 +76,7 @@ def main() -> None:
         "--settings", nargs="+", default=list(DEFAULT_SETTINGS), help="KERNEL:THREADS, first = reference"
     )
     parser.add_argument("--source", type=Path, default=ROOT, help="the repository to clone (default: this one)")
+    parser.add_argument("--retained-share", type=float, help="run on a generated crawl with this retained share")
     parser.add_argument("--keep", type=Path, help="keep the clones in this folder (default: a temporary one)")
     args = parser.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="float-spread-"))
@@ -65,11 +87,11 @@ def main() -> None:
         target = base / setting.replace(":", "-")
         if target.exists():
             shutil.rmtree(target)
-        clones.append((setting, run_setting(args.source, target, kernel, threads)))
+        clones.append((setting, run_setting(args.source, target, kernel, threads, args.retained_share)))
     (ref_name, ref_dir), others = clones[0], clones[1:]
     reference = human_facing(ref_dir)
     numbers = sum(len(v) for v in reference.numbers.values())
-    worst_abs = worst_rel = 0.0
+    worst_abs = worst_rel = curve_worst = 0.0
     differing = listed = 0
     identical = True
     for name, folder in others:
@@ -92,11 +114,17 @@ def main() -> None:
                 continue
             worst_abs = max(worst_abs, abs(a - b))
             worst_rel = max(worst_rel, abs(a - b) / max(abs(a), abs(b)))
-        for key in changed:
+        for file in sorted(reference.curves):
+            x, a, b = curve_gap(reference.curves[file], outputs.curves[file])
+            curve_worst = max(curve_worst, abs(a - b))
+            print(f"  curve {file}: widest vertical gap {abs(a - b):.3g} (at x={x:.4g})")
+        changed_lines = changed_curves(reference.curves, outputs.curves)
+        listed += len(changed_lines)
+        for key in [*changed, *changed_lines]:
             print(f"  LISTED AS CHANGED: {key}")
     print(
         f"\nsettings={len(clones)} numbers={numbers} differing={differing} max_abs={worst_abs:.3g} "
-        f"max_rel={worst_rel:.3g} listed={listed} findings_identical={identical}"
+        f"max_rel={worst_rel:.3g} curve_gap={curve_worst:.3g} listed={listed} findings_identical={identical}"
     )
     if not args.keep:
         shutil.rmtree(base)

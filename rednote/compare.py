@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -58,9 +59,45 @@ def flatten(data: Any, prefix: str = "") -> dict[str, float]:
     return out
 
 
-def table_numbers(text: str, sep: str = ",") -> dict[str, float]:
-    """The numeric cells of a CSV/TSV text by ``row.column`` (rows numbered from 0)."""
-    frame = pd.read_csv(io.StringIO(text), sep=sep)
+#: Plot data that draws a curve, by its (x, y) columns. A curve is compared as the line it draws, not row by row:
+#: float noise can break a tie between two users' scores, which adds a point on the same line (seen with the
+#: Sandybridge kernel: 3 rows more or fewer, the drawn curve identical).
+CURVE_AXES = (("fpr", "tpr"), ("recall", "precision"))
+
+
+@dataclass
+class Curve:
+    """A drawn curve: for each distinct x, the lowest and highest y the line passes through there."""
+
+    x: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
+def as_curve(frame: pd.DataFrame) -> Curve | None:
+    """The curve a plot table draws, or None when it is no curve (:data:`CURVE_AXES`)."""
+    for x, y in CURVE_AXES:
+        if {x, y} <= set(frame.columns):
+            spans = frame.groupby(x)[y].agg(["min", "max"]).sort_index()
+            return Curve(spans.index.to_numpy(float), spans["min"].to_numpy(float), spans["max"].to_numpy(float))
+    return None
+
+
+def curve_gap(a: Curve, b: Curve) -> tuple[float, float, float]:
+    """Where two curves are furthest apart vertically: (x, a's y there, b's y there), both lines read on every
+    x where either has a point (linear between points, as drawn)."""
+    grid = np.union1d(a.x, b.x)
+    worst = (math.nan, 0.0, 0.0)
+    for ya, yb in ((a.low, b.low), (a.high, b.high)):
+        va, vb = np.interp(grid, a.x, ya), np.interp(grid, b.x, yb)
+        i = int(np.argmax(np.abs(va - vb)))
+        if math.isnan(worst[0]) or abs(va[i] - vb[i]) > abs(worst[1] - worst[2]):
+            worst = (float(grid[i]), float(va[i]), float(vb[i]))
+    return worst
+
+
+def table_numbers(frame: pd.DataFrame) -> dict[str, float]:
+    """The numeric cells of a table by ``row.column`` (rows numbered from 0)."""
     out: dict[str, float] = {}
     for column in frame.select_dtypes("number").columns:
         for i, value in enumerate(frame[column]):
@@ -68,27 +105,39 @@ def table_numbers(text: str, sep: str = ",") -> dict[str, float]:
     return out
 
 
-def file_numbers(path: str, text: str) -> dict[str, float]:
-    """The numbers of one human-facing file (JSON, CSV or TSV) from its text."""
+def file_numbers(path: str, text: str) -> dict[str, float] | Curve:
+    """The numbers of one human-facing file (JSON, CSV or TSV) from its text; a curve's table as a :class:`Curve`."""
     if path.endswith(".json"):
         return flatten(json.loads(text))
-    return table_numbers(text, "\t" if path.endswith(".tsv") else ",")
+    frame = pd.read_csv(io.StringIO(text), sep="\t" if path.endswith(".tsv") else ",")
+    curve = as_curve(frame)
+    return table_numbers(frame) if curve is None else curve
 
 
 @dataclass
 class Outputs:
-    """A run's human-facing outputs: ``numbers`` (file → key → value) and the findings' text."""
+    """A run's human-facing outputs: ``numbers`` (file → key → value), ``curves`` (file → the line its data
+    draws) and the findings' text."""
 
     numbers: dict[str, dict[str, float]]
+    curves: dict[str, Curve]
     findings: str | None
 
 
 def human_facing(root: Path) -> Outputs:
     """Read the human-facing outputs of a repository folder after ``dvc repro``."""
     paths = sorted({p for pattern in NUMBER_GLOBS for p in root.glob(pattern) if p.is_file()})
-    numbers = {p.relative_to(root).as_posix(): file_numbers(p.name, p.read_text(encoding="utf-8")) for p in paths}
+    numbers: dict[str, dict[str, float]] = {}
+    curves: dict[str, Curve] = {}
+    for path in paths:
+        name = path.relative_to(root).as_posix()
+        read = file_numbers(name, path.read_text(encoding="utf-8"))
+        if isinstance(read, Curve):
+            curves[name] = read
+        else:
+            numbers[name] = read
     findings = root / FINDINGS
-    return Outputs(numbers, findings.read_text(encoding="utf-8") if findings.exists() else None)
+    return Outputs(numbers, curves, findings.read_text(encoding="utf-8") if findings.exists() else None)
 
 
 def _pairs(
@@ -121,6 +170,20 @@ def changed_numbers(
     return _select(before, after, lambda a, b: not agree(a, b))
 
 
+def changed_curves(before: dict[str, Curve], after: dict[str, Curve]) -> dict[str, tuple[float, float, float]]:
+    """The curves that moved beyond float noise somewhere (:func:`agree` at their widest gap, :func:`curve_gap`),
+    or that only one side has (NaN)."""
+    out = {}
+    for file in sorted(set(before) | set(after)):
+        if file not in before or file not in after:
+            out[file] = (math.nan, math.nan, math.nan)
+            continue
+        x, a, b = curve_gap(before[file], after[file])
+        if not agree(a, b):
+            out[file] = (x, a, b)
+    return out
+
+
 def metrics_files(dvc_yaml: str) -> list[str]:
     """The metrics files ``dvc.yaml`` declares, in order."""
     stages = (yaml.safe_load(dvc_yaml) or {}).get("stages", {})
@@ -138,7 +201,7 @@ def git_text(ref: str, path: str) -> str | None:
 
 
 def metrics_at(ref: str | None, files: list[str]) -> dict[str, dict[str, float]]:
-    """The numbers of each metrics file at git ``ref`` (None: the working tree); files that do not exist are left out."""
+    """The numbers of each metrics file (JSON) at git ``ref`` (None: the working tree); files that do not exist are left out."""
     out = {}
     for path in files:
         text = (
@@ -147,7 +210,7 @@ def metrics_at(ref: str | None, files: list[str]) -> dict[str, dict[str, float]]
             else git_text(ref, path)
         )
         if text is not None:
-            out[path] = file_numbers(path, text)
+            out[path] = flatten(json.loads(text))
     return out
 
 

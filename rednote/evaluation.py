@@ -30,7 +30,7 @@ import numpy as np
 from sklearn import metrics as skm
 from sklearn.model_selection import StratifiedKFold
 
-from rednote.metrics import best_f1_threshold
+from rednote.metrics import best_f1_threshold, percentile_interval
 
 #: ``predict(X) -> P(retained)`` per row, float64.
 Predict = Callable[[np.ndarray], np.ndarray]
@@ -224,9 +224,7 @@ def stratified_bootstrap(
     for b in range(n_boot):
         pos_w = _counts(group, rng.choice(pos, len(pos)), size)
         values[b] = metric(pos_w, _counts(group, rng.choice(neg, len(neg)), size))
-    tail = (1 - level) / 2 * 100
-    low, high = np.percentile(values, [tail, 100 - tail])
-    return float(low), float(high)
+    return percentile_interval(values, level)
 
 
 def permutation_pvalue(observed: float, null: np.ndarray) -> float:
@@ -316,13 +314,14 @@ def cv_importance(
     groups: dict[str, list[int]],
     shuffles: int,
     seed: int,
+    level: float,
 ) -> list[dict]:
     """Permutation importance across the CV fits: the drop in pooled out-of-fold ROC-AUC per column group.
 
     For each repeat and each of ``shuffles`` shuffles, a group's columns are permuted among the
     users of each scored fold and predicted by that fold's model (``result.predictors``, from
     ``cross_validate(..., keep=True)``); the drop is the repeat's pooled AUC minus the shuffled one.
-    The interval (2.5-97.5 percentiles over repeats × shuffles) thus covers different fits and
+    The interval (the central ``level`` share of the drops over repeats × shuffles) thus covers different fits and
     partitions of the users, not only shuffles. Returns rows (feature, importance_mean,
     importance_std, ci_low, ci_high, n) sorted by mean drop, largest first.
     """
@@ -345,13 +344,14 @@ def cv_importance(
     rows_out: list[dict[str, Any]] = []
     for name, values in drops.items():
         v = np.asarray(values)
+        low, high = percentile_interval(v, level)
         rows_out.append(
             {
                 "feature": name,
                 "importance_mean": float(v.mean()),
                 "importance_std": float(v.std(ddof=1)) if len(v) > 1 else 0.0,
-                "ci_low": float(np.percentile(v, 2.5)),
-                "ci_high": float(np.percentile(v, 97.5)),
+                "ci_low": low,
+                "ci_high": high,
                 "n": int(len(v)),
             }
         )

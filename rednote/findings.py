@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from rednote.io import level_text
+
 #: The metrics files a report reads, by the short name the quotes use.
 SOURCES = {
     "quality": "metrics/data_quality.json",
@@ -79,7 +81,10 @@ class Findings:
 
 
 def printed(value: float, style: str) -> str:
-    """How a number reads in the report: ``int`` 3,211; ``pct`` 6.7%; ``auc``/``pct0`` 79%; ``number`` 0.794."""
+    """How a number reads in the report: ``int`` 3,211; ``pct`` 6.7%; ``auc``/``pct0`` 79%; ``number`` 0.794;
+    ``level`` (an interval's) 95%."""
+    if style == "level":
+        return level_text(value)
     if style == "int":
         return f"{int(round(value)):,}"
     if style == "pct":
@@ -153,7 +158,8 @@ def _prediction(f: Findings) -> Section:
     )
     s.paragraphs.append(
         f"The model ({f.get('importance', 'model') or 'see params'}), {how}, ranks a retained user above a lost one "
-        f"{f.quote('metrics', 'test', 'roc_auc', style='auc')} of the time (ROC-AUC; 95% interval "
+        f"{f.quote('metrics', 'test', 'roc_auc', style='auc')} of the time (ROC-AUC; "
+        f"{f.quote('metrics', 'ci_level', style='level')} interval "
         f"{f.quote('metrics', 'test', 'roc_auc_ci_low', style='auc')}–{f.quote('metrics', 'test', 'roc_auc_ci_high', style='auc')}; "
         "50% is chance). The logistic baseline on behaviour and topics alone does so "
         f"{f.quote('metrics', 'baseline', 'roc_auc', style='auc')} of the time "
@@ -196,7 +202,8 @@ def _factors(f: Findings) -> Section:
             direction = "higher" if odds[k]["odds_ratio"] > 1 else "lower"
             lines.append(
                 f"- `{k}`: odds of staying × {f.quote('factors', 'odds_ratio_per_sd', k, 'odds_ratio')} per standard "
-                f"deviation (95%: {f.quote('factors', 'odds_ratio_per_sd', k, 'ci_low')}–"
+                f"deviation ({f.quote('factors', 'ci_level', style='level')}: "
+                f"{f.quote('factors', 'odds_ratio_per_sd', k, 'ci_low')}–"
                 f"{f.quote('factors', 'odds_ratio_per_sd', k, 'ci_high')}), {direction} retention"
             )
         s.paragraphs.append(
@@ -226,7 +233,10 @@ def _factors(f: Findings) -> Section:
             "Topics (NMF over January words) and the retention rate of the users each dominates:\n\n" + "\n".join(lines)
         )
     s.figures += [
-        ("Odds ratios per SD with 95% intervals, and retention by quartile", "plots/explain/factors.png"),
+        (
+            f"Odds ratios per SD with {f.quote('factors', 'ci_level', style='level')} intervals",
+            "plots/explain/factors.png",
+        ),
         ("Permutation importance", "plots/explain/importance.png"),
         ("Words of retained and lost users", "plots/eda/word_clouds.png"),
     ]

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
+from rednote.metrics import percentile_interval
+
 #: The columns of :func:`permutation_importance`'s table (also written, empty, when there is no model).
 IMPORTANCE_COLUMNS = ("feature", "importance_mean", "importance_std", "ci_low", "ci_high")
 
@@ -34,11 +36,12 @@ def permutation_importance(
     groups: dict[str, list[int]],
     repeats: int,
     seed: int,
+    level: float,
 ) -> pd.DataFrame:
     """AUC drop per group over ``repeats`` shuffles of the rows of ``X`` (the test users).
 
     Returns a frame (feature, importance_mean, importance_std, ci_low, ci_high) sorted by mean,
-    where the interval is the 2.5–97.5 percentile of the repeats.
+    where the interval is the central ``level`` share of the repeats' drops.
     """
     base = roc_auc_score(y, predict(X))
     rng = np.random.default_rng(seed)
@@ -50,13 +53,14 @@ def permutation_importance(
             shuffled[:, columns] = X[rng.permutation(len(X))][:, columns]
             drop_list.append(base - roc_auc_score(y, predict(shuffled)))
         drops = np.asarray(drop_list)
+        low, high = percentile_interval(drops, level)
         rows.append(
             {
                 "feature": name,
                 "importance_mean": float(drops.mean()),
                 "importance_std": float(drops.std(ddof=1)) if repeats > 1 else 0.0,
-                "ci_low": float(np.percentile(drops, 2.5)),
-                "ci_high": float(np.percentile(drops, 97.5)),
+                "ci_low": low,
+                "ci_high": high,
             }
         )
     table = pd.DataFrame(rows, columns=list(IMPORTANCE_COLUMNS)).sort_values(

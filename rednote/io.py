@@ -25,6 +25,11 @@ def rounded(value: float) -> float:
     return float(f"{value:.{SIGNIFICANT_DIGITS}g}") if np.isfinite(value) else float(value)
 
 
+def level_text(level: float) -> str:
+    """How an interval's level reads in text and figures: 0.95 → ``95%``, 0.975 → ``97.5%``."""
+    return f"{100 * level:.10g}%"
+
+
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success rename it onto ``path``, on failure remove it."""

@@ -62,6 +62,12 @@ def bootstrap_auc(
             values.append(skm.roc_auc_score(y[pick], p[pick]))
     if not values:
         return None, None
+    return percentile_interval(np.asarray(values), level)
+
+
+def percentile_interval(values: np.ndarray, level: float) -> tuple[float, float]:
+    """The central ``level`` interval of draws (bootstrap or permutation values): their (1-level)/2 and
+    1-(1-level)/2 percentiles, linear interpolation between draws."""
     tail = (1 - level) / 2 * 100
     low, high = np.percentile(values, [tail, 100 - tail])
     return float(low), float(high)

@@ -21,7 +21,7 @@ from matplotlib import font_manager  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
 
 from rednote.cohort import COUNT_FEATURES  # noqa: E402
-from rednote.io import atomic_path  # noqa: E402
+from rednote.io import atomic_path, level_text  # noqa: E402
 
 CJK_FONT_FILES = ("NotoSansCJKsc-Regular.otf", "SimHei.ttf")
 
@@ -419,8 +419,8 @@ def notice(title: str, text: str) -> plt.Figure:
     return fig
 
 
-def importance(table: pd.DataFrame, model: str, where: str = "test users") -> plt.Figure:
-    """Horizontal bars of permutation importance (mean AUC drop) with 95% intervals; ``where`` the users scored."""
+def importance(table: pd.DataFrame, model: str, where: str, level: float) -> plt.Figure:
+    """Horizontal bars of permutation importance (mean AUC drop) with ``level`` intervals; ``where`` the users scored."""
     use_cjk_font()
     table = table.iloc[::-1]
     fig, ax = plt.subplots(figsize=(7, max(3, 0.3 * len(table))))
@@ -428,13 +428,13 @@ def importance(table: pd.DataFrame, model: str, where: str = "test users") -> pl
     high = (table["ci_high"] - table["importance_mean"]).clip(lower=0)
     ax.barh(table["feature"], table["importance_mean"], xerr=[low, high], color="#2e86c1")
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("drop in ROC-AUC when shuffled")
+    ax.set_xlabel(f"drop in ROC-AUC when shuffled ({level_text(level)} interval)")
     ax.set_title(f"Permutation importance ({model}, {where})")
     fig.tight_layout()
     return fig
 
 
-def forest(table: pd.DataFrame, title: str) -> plt.Figure:
+def forest(table: pd.DataFrame, title: str, level: float) -> plt.Figure:
     """Forest plot of odds ratios per SD (``feature``, ``odds_ratio``, ``ci_low``, ``ci_high``) on a log axis, 1 marked."""
     use_cjk_font()
     table = table.iloc[::-1]
@@ -449,7 +449,7 @@ def forest(table: pd.DataFrame, title: str) -> plt.Figure:
     ax.axvline(1, color="black", linewidth=0.8)
     ax.set_xscale("log")
     ax.set_yticks(rows, table["feature"])
-    ax.set_xlabel("retention odds ratio per SD (95% bootstrap interval over users; red: excludes 1)")
+    ax.set_xlabel(f"retention odds ratio per SD ({level_text(level)} bootstrap interval over users; red: excludes 1)")
     ax.set_title(title)
     fig.tight_layout()
     return fig

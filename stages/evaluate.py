@@ -42,6 +42,7 @@ def main() -> None:
     y_scored = scored["retained"].to_numpy().astype(int)
     report: dict = {
         "scheme": scheme,
+        "ci_level": p.ci_level,  # of every interval below; the findings print it from here
         "data": {
             "n_users": int(len(predictions)),
             "n_retained": int(y.sum()),

@@ -43,13 +43,15 @@ def write_factors(
     if min(int(y.sum()), int(len(y) - y.sum())) < 2:
         reason = f"the cohort has {int(y.sum())} retained of {len(y)} users; odds ratios need at least 2 of each"
         log.warning("no factors: %s", reason)
-        write_json({"degenerate": reason, "odds_ratio_per_sd": {}, "quartiles": {}}, "metrics/factors.json")
+        write_json(
+            {"degenerate": reason, "ci_level": level, "odds_ratio_per_sd": {}, "quartiles": {}}, "metrics/factors.json"
+        )
         plots.save(plots.notice("Retention factors: none", reason), "plots/explain/factors.png")
         return
     table = odds_ratios(X, y, names, c, n_boot, level, seed)
     quartiles = {name: quartile_rates(users[name].to_numpy(), y, level) for name in BEHAVIOUR_FEATURES}
     title = f"Retention odds ratio per SD ({int(y.sum())} retained of {len(y)} users)"
-    plots.save(plots.forest(table, title), "plots/explain/factors.png")
+    plots.save(plots.forest(table, title, level), "plots/explain/factors.png")
     write_json(
         {
             "model": f"logistic regression on standardized behaviour + topics, L2 C={c}, balanced class weights",
@@ -107,20 +109,23 @@ def main() -> None:
             ]
             for r in range(repeats)
         ]
-        table = pd.DataFrame(cv_importance(result, design.X, y, groups, p.repeats, p.seed)).drop(columns="n")
+        table = pd.DataFrame(cv_importance(result, design.X, y, groups, p.repeats, p.seed, p.ci_level)).drop(
+            columns="n"
+        )
         scoring = f"drop in pooled out-of-fold ROC-AUC, {repeats} repeats x {p.repeats} shuffles, each fold's own model"
     else:
         model = load_fitted(t.model, MODELS, design.X.shape[1], t, n_static)
         test = split == "test"
-        table = permutation_importance(model.predict, design.X[test], y[test], groups, p.repeats, p.seed)
+        table = permutation_importance(model.predict, design.X[test], y[test], groups, p.repeats, p.seed, p.ci_level)
         scoring = "test ROC-AUC drop"
     write_csv(table, "plots/explain/importance.csv")
     where = "out of fold, all users" if scheme == "cv" else "test users"
-    plots.save(plots.importance(table, t.model, where), "plots/explain/importance.png")
+    plots.save(plots.importance(table, t.model, where, p.ci_level), "plots/explain/importance.png")
     # Keyed by feature (not a list) so that `dvc metrics diff` shows each feature's change.
     features = {row.pop("feature"): row for row in table.to_dict("records")}
     write_json(
-        {"model": t.model, "scheme": scheme, "scoring": scoring, "importance": features}, "metrics/importance.json"
+        {"model": t.model, "scheme": scheme, "scoring": scoring, "ci_level": p.ci_level, "importance": features},
+        "metrics/importance.json",
     )
     log.info("top features: %s", ", ".join(table["feature"].head(5)))
 

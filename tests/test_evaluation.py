@@ -187,7 +187,7 @@ def test_predicted_uses_the_threshold_of_the_fold_that_scored_each_user():
 def test_cv_importance_finds_the_informative_column():
     X, y = signal()
     result = cross_validate(logreg, X, y, repeated_folds(y, 5, 2, 0), 0, keep=True)
-    rows = cv_importance(result, X, y, {"signal": [0], "noise": [1, 2]}, 3, 0)
+    rows = cv_importance(result, X, y, {"signal": [0], "noise": [1, 2]}, 3, 0, 0.95)
     assert [r["feature"] for r in rows] == ["signal", "noise"]
     assert rows[0]["ci_low"] > 0.1 and abs(rows[1]["importance_mean"]) < 0.03
     assert rows[0]["n"] == 6

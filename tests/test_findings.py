@@ -70,6 +70,16 @@ def test_the_text_follows_a_changed_metric(run, params):
     assert "of whom 21 posted again in February" in text and "rests on 21 retained users" in text
 
 
+def test_the_interval_level_is_the_one_recorded_in_the_metrics(run, params):
+    levels = copy.deepcopy(run)
+    levels["metrics"]["ci_level"] = 0.9
+    levels["factors"]["ci_level"] = 0.975
+    text = to_markdown(build(levels, params, {})[0])
+    assert "(ROC-AUC; 90% interval " in text
+    assert "per standard deviation (97.5%: " in text and "Odds ratios per SD with 97.5% intervals" in text
+    assert "95%" not in text
+
+
 def test_the_html_has_every_section_and_embeds_every_figure(run, params):
     sections, _ = build(run, params, {})
     figures = [path for s in sections for _, path in s.figures]

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from rednote.io import SIGNIFICANT_DIGITS, rounded, write_csv, write_json
+from rednote.io import SIGNIFICANT_DIGITS, level_text, rounded, write_csv, write_json
 
 
 def test_metrics_json_rounds_floats_to_the_stated_significant_digits(tmp_path):
@@ -30,3 +30,7 @@ def test_plot_csv_uses_the_same_precision(tmp_path):
 
 def test_rounding_keeps_large_and_special_values():
     assert rounded(123456.7) == 123460.0 and rounded(-0.000123456) == -0.00012346 and np.isnan(rounded(float("nan")))
+
+
+def test_a_level_reads_as_a_percentage():
+    assert [level_text(v) for v in (0.95, 0.9, 0.975, 0.5)] == ["95%", "90%", "97.5%", "50%"]

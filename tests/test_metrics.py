@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from rednote.metrics import best_f1_threshold, bootstrap_auc, evaluate_model, scores
+from rednote.metrics import best_f1_threshold, bootstrap_auc, evaluate_model, percentile_interval, scores
 
 
 def test_threshold_maximizes_f1_on_validation():
@@ -64,3 +64,9 @@ def test_null_scores_have_every_key_of_real_scores():
     null = null_scores(np.array([0, 1, 0]))
     assert set(null) == set(real)
     assert null["roc_auc"] is None and null["f1"] is None and null["n"] == 3 and null["positives"] == 1
+
+
+def test_a_percentile_interval_cuts_the_same_share_from_each_tail():
+    draws = np.arange(101, dtype=float)  # 0, 1, ..., 100: the q-th percentile is q
+    assert percentile_interval(draws, 0.9) == pytest.approx((5.0, 95.0))
+    assert percentile_interval(draws, 0.5) == (25.0, 75.0)
