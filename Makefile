@@ -1,7 +1,7 @@
 # Shortcuts; each target is one documented command. `make help` lists them.
 REF ?= main
 
-.PHONY: help repro test test-quick lint format typecheck check report
+.PHONY: help repro test test-quick lint format typecheck check diff report
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -27,6 +27,9 @@ typecheck:  ## mypy on the package
 	mypy
 
 check: lint typecheck test  ## what CI runs
+
+diff:  ## metrics that changed beyond float noise against $(REF), as a Markdown table
+	python -m rednote.compare --ref $(REF)
 
 report:  ## Markdown report of metric, param and plot changes against $(REF): reports/pr/report.md
 	python -m rednote.report --ref $(REF) --out reports/pr

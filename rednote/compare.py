@@ -32,7 +32,7 @@ from rednote.errors import UserError
 
 #: Two numbers agree when ``|a - b| <= ABS_TOLERANCE + REL_TOLERANCE * max(|a|, |b|)``.
 ABS_TOLERANCE = 1e-4
-REL_TOLERANCE = 1e-3
+REL_TOLERANCE = 2e-4
 #: The human-facing outputs: metrics and plot data (numbers) and the findings' text.
 NUMBER_GLOBS = ("metrics/*.json", "metrics/*.csv", "plots/**/*.csv", "dvclive/metrics.json", "dvclive/plots/**/*.tsv")
 FINDINGS = "reports/findings.md"
@@ -67,33 +67,50 @@ CURVE_AXES = (("fpr", "tpr"), ("recall", "precision"))
 
 @dataclass
 class Curve:
-    """A drawn curve: for each distinct x, the lowest and highest y the line passes through there."""
+    """A drawn line, its points ordered by x: at each distinct ``x``, the y where the line arrives (``entry``)
+    and where it leaves (``exit``); they differ where the line runs vertically."""
 
     x: np.ndarray
-    low: np.ndarray
-    high: np.ndarray
+    entry: np.ndarray
+    exit: np.ndarray
+
+    def at(self, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The line's y just left and just right of each grid x (equal except on a vertical stretch; outside the
+        line's x range, its nearest end)."""
+        idx = np.searchsorted(self.x, grid).clip(0, len(self.x) - 1)
+        exact = self.x[idx] == grid
+        before = (idx - 1).clip(0)
+        span = self.x[idx] - self.x[before]
+        t = np.divide(grid - self.x[before], span, out=np.zeros_like(grid), where=span > 0).clip(0, 1)
+        between = self.exit[before] + t * (self.entry[idx] - self.exit[before])
+        between = np.where(grid > self.x[-1], self.exit[-1], between)
+        return np.where(exact, self.entry[idx], between), np.where(exact, self.exit[idx], between)
 
 
 def as_curve(frame: pd.DataFrame) -> Curve | None:
-    """The curve a plot table draws, or None when it is no curve (:data:`CURVE_AXES`)."""
+    """The line a plot table draws (rows in drawing order), or None when it is no curve (:data:`CURVE_AXES`)."""
     for x, y in CURVE_AXES:
-        if {x, y} <= set(frame.columns):
-            spans = frame.groupby(x)[y].agg(["min", "max"]).sort_index()
-            return Curve(spans.index.to_numpy(float), spans["min"].to_numpy(float), spans["max"].to_numpy(float))
+        if {x, y} <= set(frame.columns) and len(frame):
+            points = frame[[x, y]].astype(float)
+            if points[x].iloc[0] > points[x].iloc[-1]:  # drawn right to left (precision-recall): read it the other way
+                points = points.iloc[::-1]
+            points = points.reset_index(drop=True).reset_index().sort_values([x, "index"], kind="mergesort")
+            ends = points.groupby(x, sort=True)[y].agg(["first", "last"])
+            return Curve(ends.index.to_numpy(float), ends["first"].to_numpy(float), ends["last"].to_numpy(float))
     return None
 
 
 def curve_gap(a: Curve, b: Curve) -> tuple[float, float, float]:
-    """Where two curves are furthest apart vertically: (x, a's y there, b's y there), both lines read on every
-    x where either has a point (linear between points, as drawn)."""
+    """Where two lines are furthest apart vertically: (x, a's y there, b's y there). Both are piecewise linear
+    with every vertex on the grid of their x values, so the widest gap is on that grid, just left or right of a
+    grid x."""
     grid = np.union1d(a.x, b.x)
-    worst = (math.nan, 0.0, 0.0)
-    for ya, yb in ((a.low, b.low), (a.high, b.high)):
-        va, vb = np.interp(grid, a.x, ya), np.interp(grid, b.x, yb)
-        i = int(np.argmax(np.abs(va - vb)))
-        if math.isnan(worst[0]) or abs(va[i] - vb[i]) > abs(worst[1] - worst[2]):
-            worst = (float(grid[i]), float(va[i]), float(vb[i]))
-    return worst
+    (a_left, a_right), (b_left, b_right) = a.at(grid), b.at(grid)
+    gaps = np.concatenate([np.abs(a_left - b_left), np.abs(a_right - b_right)])
+    i = int(np.argmax(gaps))
+    ya, yb = (a_left, b_left) if i < len(grid) else (a_right, b_right)
+    i %= len(grid)
+    return float(grid[i]), float(ya[i]), float(yb[i])
 
 
 def table_numbers(frame: pd.DataFrame) -> dict[str, float]:

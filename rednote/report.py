@@ -2,7 +2,8 @@
 
     python -m rednote.report --ref main --out reports/pr      # or: make report REF=main
 
-Writes ``<out>/report.md`` (Markdown, ready for a PR comment, e.g. ``cml comment create``),
+Writes ``<out>/report.md`` (Markdown, ready for a PR comment, e.g. ``cml comment create``: the findings' changed
+sentences, the metrics that changed beyond float noise (:mod:`rednote.compare`), the params that changed),
 ``<out>/*.png`` (the key curves, the ref's against the working tree's) and ``<out>/dvc_plots/``
 (the full ``dvc plots diff`` HTML). Metrics and plot data are kept in git (``cache: false``), so
 any ref that ran the pipeline can be compared without a DVC remote.
@@ -19,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from rednote import plots
+from rednote.compare import metrics_markdown
 from rednote.errors import UserError
 
 #: (title, file, x column, y column) of the curves drawn for the report.
@@ -90,7 +92,7 @@ def markdown(ref: str, metrics_md: str, params_md: str, images: list[tuple[str, 
 def write_report(ref: str, out: Path) -> Path:
     """Compare the working tree with ``ref``; write the Markdown, images and plots HTML under ``out``."""
     out.mkdir(parents=True, exist_ok=True)
-    metrics_md = command("dvc", "metrics", "diff", ref, "--md")
+    metrics_md = metrics_markdown(ref)  # not `dvc metrics diff`, which lists float noise between machines as change
     params_md = command("dvc", "params", "diff", ref, "--md")
     command("dvc", "plots", "diff", ref, "-o", str(out / "dvc_plots"))
     images = []

@@ -27,9 +27,11 @@ def env() -> dict[str, str]:
     return e
 
 
-def sh(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Run a command in ``cwd``; on failure show its output in the assertion."""
-    done = subprocess.run(args, cwd=cwd, env=env(), capture_output=True, text=True)
+def sh(
+    cwd: Path, *args: str, check: bool = True, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run a command in ``cwd`` (``extra_env`` added to :func:`env`); on failure show its output in the assertion."""
+    done = subprocess.run(args, cwd=cwd, env={**env(), **(extra_env or {})}, capture_output=True, text=True)
     if check and done.returncode != 0:
         raise AssertionError(
             f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
