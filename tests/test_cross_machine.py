@@ -24,6 +24,7 @@ def runs(tmp_path_factory):
     out = {}
     for name, extra in SETTINGS.items():
         repo = copy_repo(tmp_path_factory.mktemp(name) / "repo")
+        commit(repo, "code")  # DVCLive in train wants a commit to refer to
         sh(repo, "dvc", "repro", extra_env=extra)
         commit(repo, f"run under {name}")
         out[name] = repo
