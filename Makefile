@@ -29,7 +29,7 @@ typecheck:  ## mypy on the package
 check: lint typecheck test  ## what CI runs
 
 diff:  ## metrics that changed beyond float noise against $(REF), as a Markdown table
-	python -m rednote.compare --ref $(REF)
+	python -m rednote.report.compare --ref $(REF)
 
 report:  ## Markdown report of metric, param and plot changes against $(REF): reports/pr/report.md
-	python -m rednote.report --ref $(REF) --out reports/pr
+	python -m rednote.report.pr --ref $(REF) --out reports/pr

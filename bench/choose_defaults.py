@@ -21,17 +21,17 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from rednote.cleaning import clean_posts
-from rednote.cohort import build_users
-from rednote.encoders import make_encoder
-from rednote.evaluation import RANKING, cross_validate, mean_oof, repeated_folds, stratified_bootstrap
-from rednote.models import build_design, fold_fit, reduce_text, seed_tensorflow
-from rednote.params import Params, load_params
-from rednote.sample import generate_crawl
-from rednote.schema import read_raw
-from rednote.text import tokenize_all
-from rednote.topics import fit_topics
-from rednote.window import Window
+from rednote.core.params import Params, load_params
+from rednote.core.window import Window
+from rednote.embed.encoders import make_encoder
+from rednote.features.cohort import build_users
+from rednote.features.tokens import tokenize_all
+from rednote.features.topics import fit_topics
+from rednote.ingest.cleaning import clean_posts
+from rednote.ingest.schema import read_raw
+from rednote.modeling.evaluation import RANKING, cross_validate, mean_oof, repeated_folds, stratified_bootstrap
+from rednote.modeling.models import build_design, fold_fit, reduce_text, seed_tensorflow
+from rednote.synthetic.sample import generate_crawl
 
 ROOT = Path(__file__).resolve().parents[1]
 GRID = ("logreg:0.01:0", "logreg:0.003:0", "logreg:0.1:0", "logreg:0.01:8", "logreg:0.01:16", "logreg:0.01:32")

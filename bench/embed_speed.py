@@ -5,7 +5,7 @@
 Builds a DistilBERT-base-sized model (``--layers`` layers, dim 768, 12 heads, FFN 3072: the
 compute of ``distilbert-base-multilingual-cased``) with random seeded weights and a WordPiece
 vocabulary trained on the texts, saves it with ``save_pretrained`` into a temporary folder and
-loads it through :class:`rednote.transformer.TransformerEncoder`. Nothing is downloaded.
+loads it through :class:`rednote.embed.transformer.TransformerEncoder`. Nothing is downloaded.
 
 Texts: one per user (that user's titles and contents joined) for ``--n`` users drawn with a fixed
 seed from ``data/sample/tt_refugee_sample.csv``, or synthetic bilingual posts (about 46 tokens
@@ -22,7 +22,7 @@ and GELU are left out). For a text of ``n`` real tokens, hidden size ``d`` and F
 one full layer costs ``2·n·(4·d² + 2·d·f)`` for the q/k/v/output projections and the FFN, plus
 ``4·n²·d`` for the attention scores and the weighted sum. The fast way with ``cls`` pooling
 runs its last layer for the first token only and projects no key or value per token (see
-``cls_block`` in ``rednote/transformer.py``): ``2·(4·d² + 2·d·f)`` (query, key-weights times
+``cls_block`` in ``rednote/embed/transformer.py``): ``2·(4·d² + 2·d·f)`` (query, key-weights times
 query, value weights, output projection, FFN, each for one row) ``+ 4·n·d·h`` (scores and the
 weighted token states, ``h`` heads). Achieved
 GFLOP/s is what the fast way did (real tokens only, nothing for padding) divided by its time;
@@ -216,7 +216,7 @@ def main() -> None:
 
     tf.config.threading.set_intra_op_parallelism_threads(args.threads)  # before TensorFlow runs any op
     tf.config.threading.set_inter_op_parallelism_threads(args.threads)
-    from rednote.transformer import TransformerEncoder, embed_study_way
+    from rednote.embed.transformer import TransformerEncoder, embed_study_way
 
     if SAMPLE.exists():
         texts = user_texts_from_sample(SAMPLE, args.n, args.seed)

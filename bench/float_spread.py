@@ -6,17 +6,17 @@ and thread counts, every number compared.
 For each ``KERNEL:THREADS`` setting it clones ``--source`` (the committed state: uncommitted edits are not
 measured), runs ``dvc repro --force`` there with ``OPENBLAS_CORETYPE=KERNEL REDNOTE_THREADS=THREADS`` and an
 empty text vector memo (so every setting embeds every text itself), and keeps the human-facing outputs
-(:func:`rednote.compare.human_facing`). Every setting is then compared with the first, number by number:
+(:func:`rednote.report.compare.human_facing`). Every setting is then compared with the first, number by number:
 the largest absolute and relative difference, which file and key it is in, how many numbers differ at all,
 whether ``reports/findings.md`` is the same text, and how many numbers the review's tolerance would list as
-changed (:func:`rednote.compare.changed_numbers`; it must be 0). The last line is
+changed (:func:`rednote.report.compare.changed_numbers`; it must be 0). The last line is
 
     settings=<n> numbers=<n> differing=<n> max_abs=<x> max_rel=<y> curve_gap=<z> listed=<n> findings_identical=<bool>
 
 Curves (ROC and precision-recall data) are compared as the lines they draw (``curve_gap``: the widest vertical
 gap between two runs' lines), since noise can break a tie and add a point on the same line.
 
-The tolerance in ``rednote.compare.py`` is derived from these figures; the README gives them.
+The tolerance in ``rednote.report.compare.py`` is derived from these figures; the README gives them.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from pathlib import Path
 
 from workspace import set_params
 
-from rednote.compare import changed_curves, changed_numbers, curve_gap, human_facing, number_diffs
+from rednote.report.compare import changed_curves, changed_numbers, curve_gap, human_facing, number_diffs
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SETTINGS = ("Haswell:2", "Haswell:1", "SkylakeX:2", "Prescott:1", "Sandybridge:2")
@@ -48,7 +48,7 @@ def run_setting(source: Path, workdir: Path, kernel: str, threads: str, share: f
         generate = [
             sys.executable,
             "-m",
-            "rednote.sample",
+            "rednote.synthetic.sample",
             "--retained-share",
             str(share),
             "--seed",

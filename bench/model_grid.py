@@ -4,7 +4,7 @@
                                [--share 0.006] [--seed 1] [--posts 4117]
 
 Crawls: the bundled sample (6.7% retained) and one crawl at the real crawl's retained share
-(``python -m rednote.sample --posts 4117 --seed 1 --retained-share 0.006``). For each crawl it copies
+(``python -m rednote.synthetic.sample --posts 4117 --seed 1 --retained-share 0.006``). For each crawl it copies
 the code and params into a temporary folder and runs clean, label and topics once as separate
 processes; then, for each encoder, the embed stage (its vector memo a fresh folder, so each embed is
 cold); then, for each model, train and evaluate with the repository's defaults otherwise
@@ -32,7 +32,7 @@ from pathlib import Path
 from small_cohort import SAMPLE, run_stage  # the script's own folder is importable
 from workspace import copy_code, set_params
 
-from rednote.sample import generate_crawl_with_truth
+from rednote.synthetic.sample import generate_crawl_with_truth
 
 ENCODERS = ("use", "tfidf", "fasttext")
 MODELS = ("logreg", "gbt", "mlp", "hybrid")

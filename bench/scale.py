@@ -2,7 +2,7 @@
 
     python bench/scale.py [--sizes 4000 40000 200000] [--encoder tfidf]
 
-For each size it generates a crawl with ``rednote.sample``, copies the repository's code and
+For each size it generates a crawl with ``rednote.synthetic.sample``, copies the repository's code and
 params into a temporary folder, points ``data.raw`` at the crawl, and runs each stage script in
 pipeline order as its own process, measuring wall time and that process's peak resident memory
 (``os.wait4``). It prints a table, the growth exponent of the total time from the middle size to
@@ -54,7 +54,7 @@ def run_stage(repo: Path, stage: str) -> tuple[float, float]:
 def prepare(workdir: Path, posts: int, encoder: str) -> Path:
     raw = workdir / f"crawl_{posts}.csv"
     subprocess.run(
-        [sys.executable, "-m", "rednote.sample", "--posts", str(posts), "--seed", "7", "--out", str(raw)],
+        [sys.executable, "-m", "rednote.synthetic.sample", "--posts", str(posts), "--seed", "7", "--out", str(raw)],
         cwd=ROOT,
         check=True,
         stdout=subprocess.DEVNULL,

@@ -2,7 +2,7 @@
 
     python bench/small_cohort.py [--seeds 1 2 3] [--share 0.006] [--encoder tfidf]
 
-Crawls: one per seed at the real crawl's retained share (``python -m rednote.sample --posts 4117
+Crawls: one per seed at the real crawl's retained share (``python -m rednote.synthetic.sample --posts 4117
 --seed S --retained-share 0.006``: about 3,500 January users, 15-30 retained) and the bundled sample
 (6.7% retained). For each, it copies the code and params to a temporary folder, runs every stage up
 to explain as its own process with ``evaluate.scheme: cv`` (the default), then reruns train and
@@ -35,8 +35,8 @@ import yaml
 from sklearn.metrics import roc_auc_score
 from workspace import copy_code, set_params  # the script's own folder is importable
 
-from rednote.privacy import pseudonymize
-from rednote.sample import generate_crawl_with_truth
+from rednote.ingest.privacy import pseudonymize
+from rednote.synthetic.sample import generate_crawl_with_truth
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample" / "tt_refugee_sample.csv"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from rednote.params import set_keys
+from rednote.core.params import set_keys
 
 ROOT = Path(__file__).resolve().parents[1]
 

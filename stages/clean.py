@@ -3,12 +3,12 @@ de-duplicated, pseudonymized) + data quality (which crawler and format it recogn
 
 import logging
 
-from rednote.cleaning import clean_posts
-from rednote.exports import read_export
-from rednote.io import write_json, write_table
-from rednote.params import load_params
-from rednote.stage import run
-from rednote.window import Window
+from rednote.core.io import write_json, write_table
+from rednote.core.params import load_params
+from rednote.core.stage import run
+from rednote.core.window import Window
+from rednote.ingest.cleaning import clean_posts
+from rednote.ingest.exports import read_export
 
 log = logging.getLogger("rednote.clean")
 

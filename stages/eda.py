@@ -3,10 +3,10 @@
 import logging
 from pathlib import Path
 
-from rednote import plots
-from rednote.io import read_table, write_csv
-from rednote.params import load_params
-from rednote.stage import run
+from rednote.core.io import read_table, write_csv
+from rednote.core.params import load_params
+from rednote.core.stage import run
+from rednote.report import plots
 
 log = logging.getLogger("rednote.eda")
 OUT = Path("plots/eda")

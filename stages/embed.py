@@ -3,12 +3,12 @@
 import logging
 import time
 
-from rednote.embed_cache import cached_transform, config_key, memo_root
-from rednote.encoders import cache_identity, make_encoder
-from rednote.io import read_table, write_array
-from rednote.params import load_params
-from rednote.stage import run
-from rednote.threads import thread_count
+from rednote.core.io import read_table, write_array
+from rednote.core.params import load_params
+from rednote.core.stage import run
+from rednote.core.threads import thread_count
+from rednote.embed.encoders import cache_identity, make_encoder
+from rednote.embed.memo import cached_transform, config_key, memo_root
 
 log = logging.getLogger("rednote.embed")
 

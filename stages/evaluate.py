@@ -11,7 +11,10 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from rednote.evaluation import (
+from rednote.core.io import read_array, read_table, write_csv, write_json
+from rednote.core.params import load_params
+from rednote.core.stage import run
+from rednote.modeling.evaluation import (
     cv_scores,
     from_columns,
     mean_oof,
@@ -19,11 +22,8 @@ from rednote.evaluation import (
     permutation_null,
     permutation_pvalue,
 )
-from rednote.io import read_array, read_table, write_csv, write_json
-from rednote.metrics import curves, evaluate_model, null_scores
-from rednote.models import baseline_fit, build_design
-from rednote.params import load_params
-from rednote.stage import run
+from rednote.modeling.metrics import curves, evaluate_model, null_scores
+from rednote.modeling.models import baseline_fit, build_design
 
 log = logging.getLogger("rednote.evaluate")
 MODELS = {"test": ("p_model", "model"), "baseline": ("p_baseline", "baseline")}

@@ -12,13 +12,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rednote import plots
-from rednote.cohort import BEHAVIOUR_FEATURES
-from rednote.evaluation import cv_importance, from_columns
-from rednote.factors import odds_ratios, quartile_rates
-from rednote.importance import IMPORTANCE_COLUMNS, feature_groups, permutation_importance
-from rednote.io import read_array, read_table, write_csv, write_json
-from rednote.models import (
+from rednote.core.io import read_array, read_table, write_csv, write_json
+from rednote.core.params import load_params
+from rednote.core.stage import run
+from rednote.features.cohort import BEHAVIOUR_FEATURES
+from rednote.features.sequences import sequence_array
+from rednote.modeling.evaluation import cv_importance, from_columns
+from rednote.modeling.factors import odds_ratios, quartile_rates
+from rednote.modeling.importance import IMPORTANCE_COLUMNS, feature_groups, permutation_importance
+from rednote.modeling.models import (
     KERAS_MODELS,
     FoldModel,
     build_design,
@@ -27,9 +29,7 @@ from rednote.models import (
     seed_tensorflow,
     with_sequences,
 )
-from rednote.params import load_params
-from rednote.sequences import sequence_array
-from rednote.stage import run
+from rednote.report import plots
 
 log = logging.getLogger("rednote.explain")
 MODELS = Path("models")

@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from rednote import plots
-from rednote.findings import SOURCES, build, changed_params, to_html, to_markdown
-from rednote.io import atomic_path
-from rednote.params import PARAMS_FILE, load_params
-from rednote.stage import run
+from rednote.core.io import atomic_path
+from rednote.core.params import PARAMS_FILE, load_params
+from rednote.core.stage import run
+from rednote.report import plots
+from rednote.report.findings import SOURCES, build, changed_params, to_html, to_markdown
 
 log = logging.getLogger("rednote.findings")
 OUT = Path("reports")

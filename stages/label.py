@@ -2,14 +2,14 @@
 
 import logging
 
-from rednote.cohort import assign_split, build_users
-from rednote.errors import UserError
-from rednote.io import read_table, write_json, write_table
-from rednote.params import load_params
-from rednote.sequences import activity_sequences
-from rednote.stage import run
-from rednote.text import tokenize_all
-from rednote.window import Window
+from rednote.core.errors import UserError
+from rednote.core.io import read_table, write_json, write_table
+from rednote.core.params import load_params
+from rednote.core.stage import run
+from rednote.core.window import Window
+from rednote.features.cohort import assign_split, build_users
+from rednote.features.sequences import activity_sequences
+from rednote.features.tokens import tokenize_all
 
 log = logging.getLogger("rednote.label")
 

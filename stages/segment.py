@@ -5,16 +5,16 @@ import logging
 import time
 from pathlib import Path
 
-from rednote import plots
-from rednote.communities import find_communities
-from rednote.errors import UserError
-from rednote.io import read_array, read_table, write_csv, write_json
-from rednote.params import load_params
-from rednote.segments import (
+from rednote.adaptation.communities import find_communities
+from rednote.adaptation.segments import (
     segment_users,
     study_clusters,
 )
-from rednote.stage import run
+from rednote.core.errors import UserError
+from rednote.core.io import read_array, read_table, write_csv, write_json
+from rednote.core.params import load_params
+from rednote.core.stage import run
+from rednote.report import plots
 
 log = logging.getLogger("rednote.segment")
 TOPICS_JSON, OUT = Path("metrics/topics.json"), Path("plots/segment")

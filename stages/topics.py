@@ -2,10 +2,10 @@
 
 import logging
 
-from rednote.io import read_table, write_array, write_json
-from rednote.params import load_params
-from rednote.stage import run
-from rednote.topics import fit_topics, topic_table
+from rednote.core.io import read_table, write_array, write_json
+from rednote.core.params import load_params
+from rednote.core.stage import run
+from rednote.features.topics import fit_topics, topic_table
 
 log = logging.getLogger("rednote.topics")
 

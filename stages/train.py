@@ -12,10 +12,13 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from rednote.errors import UserError
-from rednote.evaluation import cross_validate, cv_problem, mean_oof, repeated_folds, to_columns
-from rednote.io import read_array, read_table, rounded, write_table
-from rednote.models import (
+from rednote.core.errors import UserError
+from rednote.core.io import read_array, read_table, rounded, write_table
+from rednote.core.params import load_params
+from rednote.core.stage import run
+from rednote.features.sequences import sequence_array
+from rednote.modeling.evaluation import cross_validate, cv_problem, mean_oof, repeated_folds, to_columns
+from rednote.modeling.models import (
     KERAS_MODELS,
     baseline_columns,
     baseline_fit,
@@ -30,9 +33,6 @@ from rednote.models import (
     trainability_problem,
     with_sequences,
 )
-from rednote.params import load_params
-from rednote.sequences import sequence_array
-from rednote.stage import run
 
 log = logging.getLogger("rednote.train")
 MODELS = Path("models")

@@ -3,7 +3,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rednote.schema import KAGGLE_COLUMNS
+from rednote.ingest.schema import KAGGLE_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 

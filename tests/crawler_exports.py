@@ -2,7 +2,7 @@
 
 Each ``to_*`` function turns Kaggle rows (strings, the 15 columns of ``tt_refugee.csv``, times as
 Beijing clock readings) into the records the crawler writes, with its field names and value forms
-as documented in :mod:`rednote.sources`; each ``write_*`` writes them in the crawler's file format.
+as documented in :mod:`rednote.ingest.sources`; each ``write_*`` writes them in the crawler's file format.
 :data:`WRITERS` lists them for parametrised tests and for the end-to-end check, which can run
 ``python tests/crawler_exports.py mediacrawler_csv data/sample/tt_refugee_sample.csv out.csv``.
 A Kaggle time that is unreadable becomes the crawler's missing time (``None``, ``未知``).
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from rednote.parsing import SITE_TIMEZONE, parse_times
+from rednote.ingest.parsing import SITE_TIMEZONE, parse_times
 
 COUNTS = {
     "like_count": "liked_count",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from rednote.params import set_keys
+from rednote.core.params import set_keys
 
 ROOT = Path(__file__).resolve().parents[1]
 SKIP = {".git", ".venv", "__pycache__", ".pytest_cache", ".hypothesis", "interim", "features", "models", "cache", "tmp"}
@@ -76,9 +76,10 @@ def commit(repo: Path, message: str) -> None:
     sh(repo, "git", "commit", "-qm", message)
 
 
-def outputs_under_hash_seeds(script: str, seeds: tuple[str, ...] = ("1", "2")) -> list[bytes]:
-    """stdout of ``python -c script`` in one fresh interpreter per string-hash seed (tests/ importable)."""
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
+def outputs_under_hash_seeds(script: str, test_file: str, seeds: tuple[str, ...] = ("1", "2")) -> list[bytes]:
+    """stdout of ``python -c script`` in one fresh interpreter per string-hash seed (the helpers in tests/ and the
+    modules beside ``test_file`` importable)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), str(Path(test_file).parent)])}
     return [
         subprocess.run(
             [sys.executable, "-c", script], env={**env, "PYTHONHASHSEED": seed}, capture_output=True, check=True

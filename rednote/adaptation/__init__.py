@@ -1,0 +1,1 @@
+"""The adaptation study: user segments, anomalies, hashtag communities."""

@@ -1,0 +1,99 @@
+"""Reading and writing the pipeline's files. Every write is atomic: a temporary file, then a rename."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rednote.core.errors import UserError
+
+#: Human-facing numbers (metrics JSON, plot CSVs, DVCLive logs) are written with this many significant
+#: digits, so float noise between machines (the 8th digit of a Brier score) never shows in `dvc metrics diff`.
+SIGNIFICANT_DIGITS = 5
+
+
+def rounded(value: float) -> float:
+    """``value`` to :data:`SIGNIFICANT_DIGITS` significant digits (NaN and infinities unchanged)."""
+    return float(f"{value:.{SIGNIFICANT_DIGITS}g}") if np.isfinite(value) else float(value)
+
+
+def level_text(level: float) -> str:
+    """How an interval's level reads in text and figures: 0.95 → ``95%``, 0.975 → ``97.5%``."""
+    return f"{100 * level:.10g}%"
+
+
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success rename it onto ``path``, on failure remove it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, path)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write a frame as Parquet (no index; deterministic bytes for the same frame)."""
+    with atomic_path(path) as tmp:
+        frame.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a Parquet table written by :func:`write_table`."""
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"{path} does not exist; run the stage that makes it first (`dvc repro`).")
+    return pd.read_parquet(path, engine="pyarrow")
+
+
+def write_array(array: np.ndarray, path: str | Path) -> None:
+    """Write a NumPy array as ``.npy``."""
+    with atomic_path(path) as tmp, tmp.open("wb") as handle:
+        np.save(handle, array, allow_pickle=False)
+
+
+def read_array(path: str | Path) -> np.ndarray:
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"{path} does not exist; run the stage that makes it first (`dvc repro`).")
+    return np.load(path, allow_pickle=False)
+
+
+def _plain(value: Any) -> Any:
+    """Turn NumPy scalars and NaN into JSON values (NaN becomes null), floats rounded by :func:`rounded`."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return rounded(value) if np.isfinite(value) else None
+    return value
+
+
+def write_json(data: Any, path: str | Path) -> None:
+    """Write human-facing JSON (sorted keys, 2-space indent, NaN as null) so diffs stay readable."""
+    text = json.dumps(_plain(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write plot data as CSV (no index) for ``dvc plots``, floats to :data:`SIGNIFICANT_DIGITS` digits."""
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, index=False, float_format=f"%.{SIGNIFICANT_DIGITS}g")

@@ -1,0 +1,1 @@
+"""From posts to users: the cohort and its labels, day-by-day sequences, tokens, topics."""

@@ -1,0 +1,1 @@
+"""From a crawler's export to clean posts: layouts, parsing, cleaning, privacy."""

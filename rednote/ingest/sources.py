@@ -1,0 +1,244 @@
+"""Which crawler wrote an export, and how its columns and values map onto the pipeline's (the Kaggle layout).
+
+One :class:`Source` per crawler, in :data:`SOURCES`; to read another crawler, add one. What each of
+the three crawlers researchers use writes, as read in its own source code:
+
+**MediaCrawler** (NanmiCoder/MediaCrawler). ``store/xhs/__init__.py`` (``update_xhs_note``) stores one
+dict per note: ``note_id``, ``type`` (``normal`` | ``video``), ``title`` (the title, else ``desc[:255]``),
+``desc``, ``video_url``, ``time`` (the API's publish time: epoch *milliseconds*), ``last_update_time``
+(epoch ms), ``user_id``, ``nickname``, ``avatar``, ``liked_count``, ``collected_count``,
+``comment_count``, ``share_count`` (as the site prints them: ``37``, ``1.2万``, ``10+``),
+``ip_location``, ``image_list`` (URLs joined by ``,``), ``tag_list`` (topic names joined by ``,``),
+``last_modify_ts``, ``note_url`` (``…/explore/<id>?xsec_token=…``), ``source_keyword``, ``xsec_token``.
+``tools/async_file_writer.py`` writes these as CSV (``utf-8-sig``, header = the keys, one file per
+crawler type and day such as ``search_contents_2025-01-15.csv``, beside ``search_comments_….csv``), as
+JSON (one array of objects, ``indent=4``, numbers as numbers, missing as ``null``) or as JSON Lines.
+``store/xhs/_store_impl.py`` and ``database/models.py``: the SQLite store writes table ``xhs_note``
+(the same columns plus ``id``, ``add_ts``), counts as text, and ``tag_list``/``image_list`` passed
+through ``json.dumps``, so tags read ``"a,b"`` (a JSON string).
+
+**Spider_XHS** (cv-cat/Spider_XHS). ``xhs_utils/data_util.py`` (``handle_note_info``, ``save_to_xlsx``;
+likewise ``xhs_utils/storage/excel_storage.py``): one sheet, header ``笔记id``, ``笔记url``,
+``笔记类型`` (``图集`` for ``normal``, else ``视频``), ``用户id``, ``用户主页url``, ``昵称``, ``头像url``,
+``标题`` (``无标题`` when empty), ``描述``, ``点赞数量``, ``收藏数量``, ``评论数量``, ``分享数量``,
+``视频封面url``, ``视频地址url``, ``图片地址url列表``, ``标签``, ``上传时间``, ``ip归属地``. Every cell is
+``str(value)``: lists print as Python lists (``['a', 'b']``), missing values as ``None``. ``上传时间``
+is ``time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ms / 1000))``: the crawling machine's clock,
+Beijing time for the people who run it.
+
+**XHS-Downloader** (JoeanAmier/XHS-Downloader). ``source/module/recorder.py`` (``DataRecorder``):
+SQLite ``ExploreData.db``, table ``explore_data``, every column TEXT: ``采集时间``, ``作品ID``,
+``作品类型``, ``作品标题``, ``作品描述``, ``作品标签``, ``发布时间``, ``最后更新时间``, ``收藏数量``,
+``评论数量``, ``分享数量``, ``点赞数量``, ``作者昵称``, ``作者ID``, ``作者链接``, ``作品链接``,
+``下载地址``, ``动图地址``. ``source/application/explore.py`` (``Explore``): a count the page lacks is
+``-1``; ``作品标签`` is the tag names joined by single spaces (so a tag with a space in it reads as
+two tags); ``作品类型`` is ``视频`` | ``图文`` (``图集`` in newer versions, ``source/application/app.py``)
+| ``未知``; ``发布时间`` is ``datetime.fromtimestamp(ms / 1000)`` printed ``%Y-%m-%d_%H:%M:%S`` (local
+clock, as above), or ``未知``.
+
+Note ids are the site's 24-hex ids whose first 8 hex digits are the publish second (ObjectId
+layout: a real API response pairs ``64356527000000001303282b`` with ``time`` ``1681220903000``);
+:func:`rednote.ingest.parsing.times_from_note_ids` uses that when a time is missing.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+#: Printed note types → the pipeline's (``video`` or ``normal``); other values pass unchanged.
+TYPE_VALUES = {"video": "video", "视频": "video", "normal": "normal", "图集": "normal", "图文": "normal"}
+#: Longest tag cell read as a list literal (``['a', 'b']``); longer cells are split as plain text.
+MAX_LITERAL = 10_000
+
+
+@dataclass(frozen=True)
+class Source:
+    """How one crawler's export maps onto the pipeline's columns (those of :mod:`rednote.ingest.schema`).
+
+    ``columns``: export header (stripped, lower-cased) → pipeline column; ``signature``: headers that
+    together identify the crawler; ``time_column``: the export's name for the publish time (for
+    messages); ``personal``: headers read only to be dropped (never mapped, never written);
+    ``tag_separator``: how a flat tag cell is joined; ``blanks``: printed forms of a missing value;
+    ``empty_title``: the placeholder the crawler writes for an empty title; ``title_from_desc``: the
+    length of the description prefix the crawler writes as the title of a note without one (such
+    a title is read as empty, so the text is not doubled); ``tables``: the SQLite tables it writes.
+    """
+
+    name: str
+    columns: dict[str, str] = field(default_factory=dict)
+    signature: tuple[str, ...] = ()
+    time_column: str = "create_time"
+    personal: tuple[str, ...] = ()
+    tag_separator: str = "#"
+    blanks: tuple[str, ...] = ()
+    empty_title: str | None = None
+    title_from_desc: int | None = None
+    tables: tuple[str, ...] = ()
+
+
+#: The Kaggle layout (and its aliases, :data:`rednote.ingest.schema.ALIASES`): columns pass unchanged.
+KAGGLE = Source(name="kaggle", personal=("user_name", "address", "image", "ip_localtion"))
+
+MEDIACRAWLER = Source(
+    name="mediacrawler",
+    columns={
+        "note_id": "post_id",
+        "type": "type",
+        "title": "title",
+        "desc": "content",
+        "time": "create_time",
+        "user_id": "user_id",
+        "liked_count": "like_count",
+        "collected_count": "collect_count",
+        "comment_count": "comment_count",
+        "share_count": "share_count",
+        "tag_list": "label",
+    },
+    signature=("note_id", "time", "liked_count", "user_id"),
+    time_column="time",
+    personal=("nickname", "avatar", "ip_location", "image_list", "video_url", "note_url", "xsec_token"),
+    tag_separator=",",
+    title_from_desc=255,
+    tables=("xhs_note",),
+)
+
+SPIDER_XHS = Source(
+    name="spider_xhs",
+    columns={
+        "笔记id": "post_id",
+        "笔记类型": "type",
+        "用户id": "user_id",
+        "标题": "title",
+        "描述": "content",
+        "点赞数量": "like_count",
+        "收藏数量": "collect_count",
+        "评论数量": "comment_count",
+        "分享数量": "share_count",
+        "标签": "label",
+        "上传时间": "create_time",
+    },
+    signature=("笔记id", "上传时间", "点赞数量", "用户id"),
+    time_column="上传时间",
+    personal=("笔记url", "用户主页url", "昵称", "头像url", "视频封面url", "视频地址url", "图片地址url列表", "ip归属地"),
+    tag_separator=",",
+    blanks=("None",),
+    empty_title="无标题",
+)
+
+XHS_DOWNLOADER = Source(
+    name="xhs_downloader",
+    columns={
+        "作品id": "post_id",
+        "作品类型": "type",
+        "作品标题": "title",
+        "作品描述": "content",
+        "作品标签": "label",
+        "发布时间": "create_time",
+        "收藏数量": "collect_count",
+        "评论数量": "comment_count",
+        "分享数量": "share_count",
+        "点赞数量": "like_count",
+        "作者id": "user_id",
+    },
+    signature=("作品id", "发布时间", "点赞数量", "作者id"),
+    time_column="发布时间",
+    personal=("作者昵称", "作者链接", "作品链接", "下载地址", "动图地址"),
+    tag_separator=" ",
+    blanks=("未知",),
+    tables=("explore_data",),
+)
+
+#: Tried in order; the first whose signature the header holds wins, else :data:`KAGGLE`.
+SOURCES = (MEDIACRAWLER, SPIDER_XHS, XHS_DOWNLOADER)
+
+
+def header_key(name: object) -> str:
+    """A header as compared: stripped of spaces and a BOM, lower-cased (``作品ID`` → ``作品id``)."""
+    return str(name).strip().strip("\ufeff").strip().lower()
+
+
+def recognise(columns: list) -> Source:
+    """The crawler whose signature columns are all in ``columns`` (any case), else :data:`KAGGLE`."""
+    keys = {header_key(c) for c in columns}
+    for source in SOURCES:
+        if set(source.signature) <= keys:
+            return source
+    return KAGGLE
+
+
+def is_crawler_export(columns: list) -> bool:
+    """Whether ``columns`` are those of a crawler in :data:`SOURCES`."""
+    return recognise(columns) is not KAGGLE
+
+
+def rename(frame: pd.DataFrame, source: Source) -> pd.DataFrame:
+    """Keep and rename the columns ``source`` maps (its personal columns and anything else are dropped).
+
+    For :data:`KAGGLE` the frame passes unchanged (:func:`rednote.ingest.schema.normalise_columns` handles it).
+    Blank placeholders (``None``, ``未知``) become empty strings.
+    """
+    if not source.columns:
+        return frame
+    keyed = frame.rename(columns=header_key)
+    keyed = keyed.loc[:, ~keyed.columns.duplicated()]
+    out = pd.DataFrame(index=frame.index)
+    for column, target in source.columns.items():
+        if column in keyed.columns:
+            values = keyed[column].astype("string").fillna("").str.strip()
+            out[target] = values.mask(values.isin(source.blanks), "").astype(object)
+    if source.empty_title is not None and "title" in out.columns:
+        out["title"] = out["title"].mask(out["title"] == source.empty_title, "")
+    if source.title_from_desc is not None and {"title", "content"} <= set(out.columns):
+        content = out["content"].astype(str)
+        filled = (content != "") & (out["title"] == content.str[: source.title_from_desc].str.strip())
+        out["title"] = out["title"].mask(filled, "")
+    return out
+
+
+def harmonise(frame: pd.DataFrame, source: Source) -> pd.DataFrame:
+    """Note types onto :data:`TYPE_VALUES` and tag cells onto the ``#``-joined ``label`` the pipeline reads.
+
+    ``frame``: pipeline columns (after :func:`rednote.ingest.schema.normalise_columns`), strings.
+    """
+    frame = frame.copy()
+    kind = frame["type"].astype("string").fillna("").str.strip()
+    frame["type"] = kind.map(lambda v: TYPE_VALUES.get(v.lower(), v)).astype(object)
+    frame["label"] = ["#".join(split_tags(v, source.tag_separator)) for v in frame["label"].astype("string").fillna("")]
+    return frame
+
+
+def split_tags(cell: str, separator: str) -> list[str]:
+    """The tags in one cell, in every form the crawlers write.
+
+    A JSON list (``["a", "b"]``), a Python list printed by ``str`` (``['a', 'b']``), a list of
+    ``{"name": …}`` objects, a JSON string wrapping a joined list (``"a,b"``), ``#``-joined tags or
+    ``#tag[话题]#`` markup, else ``separator``-joined text. Empty pieces are dropped.
+    """
+    text = str(cell).strip()
+    if not text:
+        return []
+    if text[0] in "[\"'" and len(text) <= MAX_LITERAL:
+        parsed = _literal(text)
+        if isinstance(parsed, str):
+            return split_tags(parsed, separator) if parsed != text else [parsed]
+        if isinstance(parsed, (list, tuple)):
+            names = (item.get("name", "") if isinstance(item, dict) else item for item in parsed)
+            return [str(n).strip() for n in names if n is not None and str(n).strip()]
+    pieces = text.split("#") if "#" in text else text.split(separator)
+    return [p.strip() for p in pieces if p.strip()]
+
+
+def _literal(text: str) -> object:
+    """``text`` read as JSON, else as a Python literal (lists as ``str`` prints them); None when neither."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None

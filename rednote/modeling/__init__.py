@@ -1,0 +1,1 @@
+"""The design matrix, the models, cross-validation, metrics, importance and factors."""

@@ -1,0 +1,433 @@
+"""The models: the study's Keras MLP and a logistic-regression baseline, on one design matrix.
+
+The design matrix is [behaviour features (log1p where heavy-tailed, then standardized) |
+topic weights (standardized) | text vectors, reduced to ``train.text_components`` dimensions], with
+the scaler fitted on the rows given as ``train`` (the training split under ``evaluate.scheme:
+holdout``; all cohort users under ``cv``, where it is a label-free transform of January data).
+
+Under cross-validation (:mod:`rednote.modeling.evaluation`) a model is fitted per fold by the closure
+:func:`fold_fit` returns; the baseline is always a logistic regression on the behaviour and topic
+columns only (:func:`baseline_columns`).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.decomposition import TruncatedSVD
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+from rednote.core.errors import UserError
+from rednote.core.io import rounded
+from rednote.core.params import TrainParams
+from rednote.features.cohort import BEHAVIOUR_FEATURES, SKEWED_FEATURES
+from rednote.features.sequences import STEP_FEATURES
+from rednote.modeling.linear import l2_logistic
+from rednote.modeling.metrics import best_f1_threshold
+
+FEATURE_BLOCKS = ("behaviour", "topics", "text")
+MODELS = ("mlp", "logreg", "gbt", "hybrid")
+#: The Keras models: fitted with early stopping on held-back rows, saved as weights.
+KERAS_MODELS = ("mlp", "hybrid")
+
+
+@dataclass
+class Design:
+    """The model inputs: ``X`` (n, d) float32, ``names`` of its columns, and the fitted scaler."""
+
+    X: np.ndarray
+    names: list[str]
+    scaler: StandardScaler
+
+
+def behaviour_matrix(users: pd.DataFrame, log_counts: bool) -> np.ndarray:
+    """The behaviour features as (n, len(BEHAVIOUR_FEATURES)) float64, log1p on the skewed ones if asked."""
+    frame = users[list(BEHAVIOUR_FEATURES)].astype("float64").copy()
+    if log_counts:
+        skewed = list(SKEWED_FEATURES)
+        frame[skewed] = np.log1p(frame[skewed].clip(lower=0))
+    return frame.to_numpy()
+
+
+def build_design(
+    users: pd.DataFrame, topics: np.ndarray, text: np.ndarray, train: np.ndarray, blocks: list[str], log_counts: bool
+) -> Design:
+    """Stack the chosen feature ``blocks``; standardize behaviour and topics with a scaler fitted on ``train`` rows."""
+    unknown = [b for b in blocks if b not in FEATURE_BLOCKS]
+    if unknown or not blocks:
+        raise UserError(
+            f"train.features={blocks} must be a non-empty list drawn from {list(FEATURE_BLOCKS)}; fix params.yaml."
+        )
+    if not (len(users) == len(topics) == len(text)):
+        raise UserError(
+            f"the users table has {len(users)} rows but topics have {len(topics)} and text vectors {len(text)}; rerun `dvc repro`."
+        )
+    scaled_parts, names = [], []
+    if "behaviour" in blocks:
+        scaled_parts.append(behaviour_matrix(users, log_counts))
+        names += list(BEHAVIOUR_FEATURES)
+    if "topics" in blocks:
+        scaled_parts.append(topics.astype("float64"))
+        names += [f"topic_{k}" for k in range(topics.shape[1])]
+    parts = []
+    scaler = StandardScaler()
+    if scaled_parts:
+        scaled = np.hstack(scaled_parts)
+        scaler.fit(scaled[train])
+        parts.append(scaler.transform(scaled))
+    if "text" in blocks:
+        parts.append(text.astype("float64"))
+        names += [f"text_{k}" for k in range(text.shape[1])]
+    return Design(np.hstack(parts).astype(np.float32), names, scaler)
+
+
+def class_weights(y: np.ndarray, enabled: bool) -> dict[int, float] | None:
+    """Balanced class weights ``n / (2 n_c)`` when ``enabled``, else None."""
+    if not enabled:
+        return None
+    counts = np.bincount(y.astype(int), minlength=2)
+    return {c: float(len(y) / (2 * counts[c])) for c in (0, 1) if counts[c] > 0}
+
+
+def seed_tensorflow(seed: int, threads: int) -> None:
+    """Make TensorFlow repeatable: one seed for Python, NumPy and TF, deterministic ops, fixed threads.
+
+    Call before TensorFlow runs any op.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+    except RuntimeError:  # already initialised in this process (tests): keep its settings
+        pass
+
+
+def build_mlp(n_features: int, dropout: float, learning_rate: float):
+    """The study's MLP: Dense 128 ReLU, BatchNorm, Dropout, Dense 64 ReLU, BatchNorm, Dropout, sigmoid; Adam, BCE."""
+    import keras
+    from keras import layers
+
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(n_features,)),
+            layers.Dense(128, activation="relu"),
+            layers.BatchNormalization(),
+            layers.Dropout(dropout),
+            layers.Dense(64, activation="relu"),
+            layers.BatchNormalization(),
+            layers.Dropout(dropout),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+        loss="binary_crossentropy",
+        metrics=[keras.metrics.AUC(name="auc")],
+    )
+    return model
+
+
+def with_sequences(design: Design, sequences: np.ndarray) -> Design:
+    """The design with each user's day-by-day activity (n, days, steps) appended as ``activity_*`` columns.
+
+    The hybrid model reads them back as a sequence (:func:`hybrid_inputs`); keeping one matrix lets
+    cross-validation, saving and permutation importance treat every model alike.
+    """
+    n, days, steps = sequences.shape
+    names = design.names + [f"activity_{i}" for i in range(days * steps)]
+    X = np.hstack([design.X, sequences.reshape(n, days * steps)]).astype(np.float32)
+    return Design(X, names, design.scaler)
+
+
+def hybrid_inputs(X: np.ndarray, n_static: int) -> list[np.ndarray]:
+    """Split a design with appended activity into the hybrid model's two inputs: (n, n_static) and (n, days, steps)."""
+    return [X[:, :n_static], X[:, n_static:].reshape(len(X), -1, len(STEP_FEATURES))]
+
+
+def build_hybrid(n_static: int, n_days: int, p: TrainParams):
+    """The study's hybrid: its MLP branch on the design matrix and an LSTM over the January days, joined before the output.
+
+    MLP branch: Dense 128 ReLU, BatchNorm, Dropout, Dense 64 ReLU, BatchNorm, Dropout (as :func:`build_mlp`);
+    LSTM branch: ``train.hybrid.lstm_units`` units over (days, posts + log1p counts); concatenated, an
+    optional Dense ``train.hybrid.head_units`` ReLU, then the sigmoid. Adam, binary cross-entropy.
+    """
+    import keras
+    from keras import layers
+
+    static = keras.Input(shape=(n_static,), name="design")
+    x = static
+    for units in (128, 64):
+        x = layers.Dense(units, activation="relu")(x)
+        x = layers.BatchNormalization()(x)
+        x = layers.Dropout(p.dropout)(x)
+    days = keras.Input(shape=(n_days, len(STEP_FEATURES)), name="january_days")
+    h = layers.Concatenate()([x, layers.LSTM(p.hybrid.lstm_units)(days)])
+    if p.hybrid.head_units:
+        h = layers.Dense(p.hybrid.head_units, activation="relu")(h)
+    model = keras.Model([static, days], layers.Dense(1, activation="sigmoid")(h))
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=p.learning_rate),
+        loss="binary_crossentropy",
+        metrics=[keras.metrics.AUC(name="auc")],
+    )
+    return model
+
+
+def build_keras(name: str, n_features: int, n_static: int, p: TrainParams):
+    """The Keras model ``name`` for a design of ``n_features`` columns (hybrid: the first ``n_static`` feed the MLP
+    branch, the rest are the January days)."""
+    if name == "hybrid":
+        return build_hybrid(n_static, (n_features - n_static) // len(STEP_FEATURES), p)
+    return build_mlp(n_features, p.dropout, p.learning_rate)
+
+
+def keras_inputs(name: str, X: np.ndarray, n_static: int) -> Any:
+    """What a Keras model ``name`` takes for design rows ``X``: the matrix (mlp) or its two parts (hybrid)."""
+    return hybrid_inputs(X, n_static) if name == "hybrid" else X
+
+
+def fit_mlp(
+    X: np.ndarray,
+    y: np.ndarray,
+    train: np.ndarray,
+    val: np.ndarray,
+    p: TrainParams,
+    callbacks: list | None = None,
+    name: str = "mlp",
+    n_static: int = 0,
+):
+    """Train the MLP (or, ``name="hybrid"``, the hybrid with ``n_static`` design columns) on ``train`` rows,
+    with early stopping and LR reduction on ``val`` loss.
+
+    ``p``: the ``train`` params. Returns ``(model, history)`` where history is a frame with one
+    row per epoch (epoch, loss, val_loss, auc, val_auc, learning_rate).
+    """
+    import keras
+
+    model = build_keras(name, X.shape[1], n_static, p)
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=p.patience, restore_best_weights=True)
+    reduce = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=p.lr_factor, patience=p.lr_patience)
+    fitted = model.fit(
+        keras_inputs(name, X[train], n_static),
+        y[train],
+        validation_data=(keras_inputs(name, X[val], n_static), y[val]),
+        epochs=p.epochs,
+        batch_size=p.batch_size,
+        class_weight=class_weights(y[train], p.class_weight),
+        callbacks=[stop, reduce, *(callbacks or [])],
+        shuffle=True,
+        verbose=0,
+    )
+    history = pd.DataFrame(fitted.history)
+    history.insert(0, "epoch", np.arange(1, len(history) + 1))
+    return model, history
+
+
+def fit_logreg(X: np.ndarray, y: np.ndarray, train: np.ndarray, p: TrainParams) -> LogisticRegression:
+    """The baseline: L2 logistic regression on the same design, same class weighting."""
+    return l2_logistic(p.logreg_c, p.class_weight, p.seed).fit(X[train], y[train])
+
+
+def trainability_problem(y: np.ndarray, split: np.ndarray, minimum: int) -> str | None:
+    """Why a model can't be trained and scored on this cohort (one sentence), or None when it can.
+
+    Every split needs at least ``minimum`` retained users and at least one lost user.
+    """
+    for name in ("train", "val", "test"):
+        part = y[split == name]
+        positives = int(part.sum())
+        if positives < minimum or positives == len(part):
+            return (
+                f"the {name} split has {positives} retained user(s) of {len(part)} (train.min_positives={minimum}); "
+                f"the cohort has {int(y.sum())} retained in all, too few to train and score a model: use a larger crawl, "
+                "widen label.target, or lower train.min_positives"
+            )
+    return None
+
+
+def fit_gbt(X: np.ndarray, y: np.ndarray, train: np.ndarray, p: TrainParams) -> HistGradientBoostingClassifier:
+    """Gradient-boosted trees (scikit-learn's histogram GBT) on ``train`` rows, early-stopped on a held-back share of them."""
+    g = p.gbt
+    model = HistGradientBoostingClassifier(
+        learning_rate=g.learning_rate,
+        max_iter=g.max_iter,
+        max_leaf_nodes=g.max_leaf_nodes,
+        l2_regularization=g.l2_regularization,
+        class_weight="balanced" if p.class_weight else None,
+        early_stopping=True,
+        validation_fraction=g.validation_fraction,
+        n_iter_no_change=g.patience,
+        random_state=p.seed,
+    )
+    return model.fit(X[train], y[train])
+
+
+@dataclass
+class Fitted:
+    """A trained model of any kind behind one interface: ``predict`` gives P(retained) per row."""
+
+    name: str
+    model: Any
+    n_static: int = 0  # hybrid: how many leading design columns feed the MLP branch (the rest are the days)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        if self.name in KERAS_MODELS:
+            inputs = keras_inputs(self.name, X, self.n_static)
+            if len(X) <= 8192:  # one call without predict()'s per-call set-up (permutation importance calls this often)
+                return np.asarray(self.model.predict_on_batch(inputs)).ravel().astype("float64")
+            return self.model.predict(inputs, batch_size=4096, verbose=0).ravel().astype("float64")
+        return self.model.predict_proba(X)[:, 1].astype("float64")
+
+    def save(self, folder: Path) -> Path:
+        """Write the model into ``folder`` (Keras weights for the MLP, a pickle otherwise); return the path."""
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.name in KERAS_MODELS:
+            path = folder / "model.weights.h5"
+            self.model.save_weights(path)
+        else:
+            path = folder / "model.pkl"
+            path.write_bytes(pickle.dumps(self.model))
+        return path
+
+
+def load_fitted(name: str, folder: Path, n_features: int, p: TrainParams, n_static: int = 0) -> Fitted:
+    """Load what :meth:`Fitted.save` wrote for model ``name`` (``n_static``: the hybrid's design columns)."""
+    if name in KERAS_MODELS:
+        model = build_keras(name, n_features, n_static, p)
+        model.load_weights(folder / "model.weights.h5")
+        return Fitted(name, model, n_static)
+    return Fitted(name, pickle.loads((folder / "model.pkl").read_bytes()))
+
+
+def fit_named(
+    name: str,
+    X: np.ndarray,
+    y: np.ndarray,
+    train: np.ndarray,
+    val: np.ndarray,
+    p: TrainParams,
+    callbacks: list | None = None,
+    n_static: int = 0,
+) -> Fitted:
+    """Fit the model ``train.model`` names: ``mlp`` (the study's), ``logreg``, ``gbt`` or ``hybrid``."""
+    if name in KERAS_MODELS:
+        model, _ = fit_mlp(X, y, train, val, p, callbacks, name, n_static)
+        return Fitted(name, model, n_static)
+    if name == "logreg":
+        return Fitted(name, fit_logreg(X, y, train, p))
+    if name == "gbt":
+        return Fitted(name, fit_gbt(X, y, train, p))
+    raise UserError(f"train.model={name!r} is not a model here; use one of {', '.join(MODELS)}.")
+
+
+def live_callback(live: Any) -> Any:
+    """DVCLive's Keras callback, logging each epoch's figures rounded like every other human-facing number."""
+    from dvclive.keras import DVCLiveCallback
+
+    class RoundedLiveCallback(DVCLiveCallback):
+        def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+            super().on_epoch_end(epoch, {name: rounded(float(value)) for name, value in (logs or {}).items()})
+
+    return RoundedLiveCallback(live=live)
+
+
+def log_fit(live, fitted: Fitted, X: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray) -> None:
+    """For models without epochs, log one step of train/eval loss and AUC under the names Keras' DVCLive callback uses.
+
+    So every ``train.model`` fills ``dvclive/metrics.json`` and ``dvclive/plots`` with the same keys.
+    """
+    from sklearn.metrics import log_loss, roc_auc_score
+
+    if fitted.name in KERAS_MODELS:
+        return
+    p = fitted.predict(X)
+    for split, rows in (("train", train), ("eval", val)):
+        auc = float(roc_auc_score(y[rows], p[rows])) if len(np.unique(y[rows])) == 2 else float("nan")
+        live.log_metric(f"{split}/loss", rounded(float(log_loss(y[rows], p[rows], labels=[0, 1]))))
+        live.log_metric(f"{split}/auc", rounded(auc))
+    live.next_step()
+
+
+def reduce_text(text: np.ndarray, components: int, seed: int) -> np.ndarray:
+    """The text vectors (n, d) reduced to ``components`` columns by TruncatedSVD, standardized; float64.
+
+    Label-free (fitted on the rows given: all cohort users' January text). ``components`` 0 gives an
+    (n, 0) block (text dropped); ``components`` ≥ d keeps all d columns, standardized. Standardizing
+    puts text on the scale of the behaviour block, so one L2 penalty treats the blocks alike.
+    """
+    text = np.asarray(text, dtype=np.float64)
+    if components <= 0 or text.shape[1] == 0:
+        return np.zeros((len(text), 0))
+    if components < text.shape[1] and len(text) > components:
+        text = TruncatedSVD(n_components=components, random_state=seed).fit_transform(text)
+    return StandardScaler().fit_transform(text)
+
+
+def baseline_columns(names: list[str]) -> np.ndarray:
+    """Indexes of the design's behaviour and topic columns: what the simple baseline sees (no text, no activity days)."""
+    return np.array([i for i, name in enumerate(names) if not name.startswith(("text_", "activity_"))], dtype=np.int64)
+
+
+@dataclass
+class FoldModel:
+    """One fold's fitted model as a ``predict`` callable; ``threshold`` when the fit chose one on its own rows."""
+
+    fitted: Fitted
+    threshold: float | None = None
+
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        return self.fitted.predict(X)
+
+
+def fold_fit(name: str, p: TrainParams, n_static: int = 0) -> Callable[[np.ndarray, np.ndarray, int], FoldModel]:
+    """A fit function for :func:`rednote.modeling.evaluation.cross_validate`: ``fit(X_train, y_train, seed)``.
+
+    ``logreg`` and ``gbt`` fit on all rows given (GBT early-stops on its own held-back share of
+    them). ``mlp`` holds back a stratified ``train.early_stopping_share`` of the rows given for early
+    stopping and LR reduction, and chooses its threshold (max F1) there; Keras is reseeded with the
+    fold's seed so each fold repeats exactly.
+    """
+
+    def fit(X: np.ndarray, y: np.ndarray, seed: int) -> FoldModel:
+        q = p.model_copy(update={"seed": seed})
+        rows = np.ones(len(y), dtype=bool)
+        if name == "logreg":
+            return FoldModel(Fitted(name, fit_logreg(X, y, rows, q)))
+        if name == "gbt":
+            return FoldModel(Fitted(name, fit_gbt(X, y, rows, q)))
+        if name in KERAS_MODELS:
+            import keras
+
+            keras.utils.set_random_seed(seed)
+            index = np.arange(len(y))
+            stratify = y if np.bincount(y.astype(int), minlength=2).min() >= 2 else None
+            inner, held = train_test_split(
+                index, test_size=p.early_stopping_share, random_state=seed, stratify=stratify
+            )
+            train, val = np.isin(index, inner), np.isin(index, held)
+            model, _ = fit_mlp(X, y.astype("float32"), train, val, q, None, name, n_static)
+            fitted = Fitted(name, model, n_static)
+            return FoldModel(fitted, best_f1_threshold(y[val], fitted.predict(X[val])))
+        raise UserError(f"train.model={name!r} is not a model here; use one of {', '.join(MODELS)}.")
+
+    return fit
+
+
+def baseline_fit(p: TrainParams) -> Callable[[np.ndarray, np.ndarray, int], FoldModel]:
+    """The baseline's fit function for cross-validation: :func:`fit_logreg` (``train.logreg_c``) on the rows given."""
+    return fold_fit("logreg", p)

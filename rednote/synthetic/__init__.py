@@ -1,0 +1,1 @@
+"""The sample generator (the pipeline never imports it)."""

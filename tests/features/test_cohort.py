@@ -1,0 +1,94 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from rednote.core.errors import UserError
+from rednote.core.window import Window
+from rednote.features.cohort import BEHAVIOUR_FEATURES, assign_split, build_users
+
+JAN = Window.of("2025-01-01", "2025-01-31")
+FEB = Window.of("2025-02-01", "2025-02-28")
+
+
+def posts(rows):
+    frame = pd.DataFrame(
+        rows, columns=["user_id", "created_at", "likes", "collects", "comments", "shares", "is_video", "text"]
+    )
+    frame["created_at"] = pd.to_datetime(frame["created_at"])
+    frame["post_id"] = [f"p{i}" for i in range(len(frame))]
+    frame["tags"] = [["t"]] * len(frame)
+    return frame
+
+
+def cohort(rows):
+    """The January cohort of hand-written posts, labelled by February."""
+    return build_users(posts(rows), JAN, FEB)
+
+
+def test_cohort_is_january_posters_and_retained_means_a_february_post():
+    users = cohort(
+        [
+            ("a", "2025-01-05 10:00", 1, 0, 0, 0, False, "jan a"),
+            ("a", "2025-02-02 10:00", 999, 0, 0, 0, False, "feb a"),
+            ("b", "2025-01-31 23:59", 2, 0, 0, 0, True, "jan b"),
+            ("c", "2025-02-10 10:00", 5, 0, 0, 0, False, "feb only"),
+            ("d", "2025-01-20 10:00", 3, 0, 0, 0, False, "jan d"),
+            ("d", "2025-03-01 10:00", 3, 0, 0, 0, False, "march d"),
+        ]
+    )
+    assert users["user_id"].tolist() == ["a", "b", "d"]
+    assert users["retained"].tolist() == [1, 0, 0]  # d posted in March, not February
+
+
+def test_features_use_january_posts_only():
+    users = cohort(
+        [
+            ("a", "2025-01-05 10:00", 10, 4, 2, 1, False, "one"),
+            ("a", "2025-01-05 22:00", 30, 0, 0, 0, True, "two"),
+            ("a", "2025-01-09 03:00", 20, 2, 1, 0, False, "one"),
+            ("a", "2025-02-02 10:00", 10**6, 10**6, 10**6, 10**6, True, "FEBRUARY TEXT"),
+        ]
+    )
+    row = users.iloc[0]
+    assert row["likes_sum"] == 60 and row["likes_mean"] == 20
+    assert row["collects_sum"] == 6 and row["shares_sum"] == 1
+    assert row["n_posts"] == 3 and row["active_days"] == 2
+    assert row["first_day"] == 4 and row["last_day"] == 8
+    assert row["video_share"] == pytest.approx(1 / 3)
+    assert row["night_share"] == pytest.approx(1 / 3)
+    assert row["text"] == "one\ntwo"  # distinct January texts, in time order
+    assert "FEBRUARY" not in row["text"]
+    assert row["retained"] == 1
+    assert list(users.columns[1 : 1 + len(BEHAVIOUR_FEATURES)]) == list(BEHAVIOUR_FEATURES)
+
+
+def test_mean_posting_hour_lies_on_the_clock_circle():
+    users = build_users(
+        posts([("a", "2025-01-05 23:00", 0, 0, 0, 0, False, "x"), ("a", "2025-01-06 01:00", 0, 0, 0, 0, False, "y")]),
+        JAN,
+        FEB,
+    )
+    # 23:00 and 01:00 average to midnight, not noon
+    assert users["hour_cos"].iloc[0] > 0.9 and abs(users["hour_sin"].iloc[0]) < 1e-9
+
+
+def test_split_is_stratified_seeded_and_complete():
+    labels = pd.Series([1] * 50 + [0] * 950)
+    split = assign_split(labels, 0.2, 0.2, seed=7)
+    assert split.value_counts().to_dict() == {"train": 600, "val": 200, "test": 200}
+    for name in ("train", "val", "test"):
+        assert labels[split == name].mean() == pytest.approx(0.05)
+    assert split.tolist() == assign_split(labels, 0.2, 0.2, seed=7).tolist()
+    assert split.tolist() != assign_split(labels, 0.2, 0.2, seed=8).tolist()
+
+
+def test_split_without_enough_positives_is_random_but_still_complete():
+    labels = pd.Series([1] + [0] * 99)
+    split = assign_split(labels, 0.2, 0.2, seed=1)
+    assert set(split) == {"train", "val", "test"} and len(split) == 100
+
+
+@pytest.mark.parametrize("val, test", [(0.5, 0.5), (0, 0.2), (0.2, 1.2)])
+def test_impossible_split_shares_are_a_user_error(val, test):
+    with pytest.raises(UserError, match="val_share"):
+        assign_split(pd.Series(np.zeros(100)), val, test, seed=1)

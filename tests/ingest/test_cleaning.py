@@ -1,0 +1,167 @@
+import pandas as pd
+import pytest
+from crawler_exports import WRITERS
+
+from rednote.core.errors import UserError
+from rednote.core.window import Window
+from rednote.ingest.cleaning import clean_posts
+from rednote.ingest.exports import read_export
+from rednote.ingest.privacy import pseudonymize
+
+WINDOW = Window.of("2025-01-01", "2025-02-28")
+KEY = "test-key"
+
+
+def test_posts_outside_the_window_are_dropped_and_counted(make_raw):
+    raw = make_raw(
+        [
+            {"user_id": "a", "post_id": "1", "create_time": "12/31/2024 23:59", "like_count": "1"},
+            {"user_id": "a", "post_id": "2", "create_time": "1/1/2025 0:00", "like_count": "2"},
+            {
+                "user_id": "a",
+                "post_id": "3",
+                "create_time": "2/28/2025 23:59",
+                "like_count": "3",
+            },  # last day counts whole
+            {"user_id": "a", "post_id": "4", "create_time": "3/1/2025 0:00", "like_count": "4"},
+        ]
+    )
+    posts, quality = clean_posts(raw, WINDOW, KEY)
+    assert sorted(posts["likes"]) == [2, 3]
+    assert quality["outside_window"] == 2
+    assert quality["rows_kept"] == 2
+
+
+def test_duplicate_posts_are_dropped_once(make_raw):
+    row = {"user_id": "a", "post_id": "p1", "create_time": "1/5/2025 10:00", "title": "hi"}
+    raw = make_raw([row, row, {**row, "post_id": "p2"}])
+    posts, quality = clean_posts(raw, WINDOW, KEY)
+    assert len(posts) == 2 and quality["duplicates"] == 1
+
+
+def test_duplicates_without_post_id_are_found_by_user_time_and_text(make_raw):
+    row = {"user_id": "a", "create_time": "1/5/2025 10:00", "title": "hi", "content": "there"}
+    raw = make_raw([row, row, {**row, "content": "else"}])
+    posts, quality = clean_posts(raw, WINDOW, KEY)
+    assert len(posts) == 2 and quality["duplicates"] == 1
+
+
+def test_counts_times_and_text_are_parsed(make_raw):
+    raw = make_raw(
+        [
+            {
+                "user_id": "a",
+                "post_id": "1",
+                "create_time": "1/14/2025 12:08",
+                "like_count": "1.2万",
+                "collect_count": "1千+",
+                "comment_count": "10+",
+                "share_count": "",
+                "type": "video",
+                "title": "Learning 中文",
+                "content": "day 1 #tiktokrefugee[话题]# #学中文[话题]#",
+                "label": "tiktokrefugee#LearnChinese",
+            }
+        ]
+    )
+    posts, _ = clean_posts(raw, WINDOW, KEY)
+    row = posts.iloc[0]
+    assert (row["likes"], row["collects"], row["comments"], row["shares"]) == (12000, 1000, 10, 0)
+    assert row["created_at"] == pd.Timestamp("2025-01-14 12:08")
+    assert bool(row["is_video"])
+    assert "[话题]" not in row["text"] and "学中文" in row["text"] and "Learning 中文" in row["text"]
+    assert list(row["tags"]) == ["learnchinese", "tiktokrefugee", "学中文"]
+
+
+def test_unparseable_values_are_counted_per_column(make_raw):
+    raw = make_raw(
+        [
+            {"user_id": "a", "post_id": "1", "create_time": "3天前", "like_count": "lots"},
+            {"user_id": "b", "post_id": "2", "create_time": "1/3/2025 1:00", "share_count": "??"},
+        ]
+    )
+    posts, quality = clean_posts(raw, WINDOW, KEY)
+    assert quality["unparseable_times"] == 1
+    assert quality["unparseable_counts"] == {"like_count": 1, "collect_count": 0, "comment_count": 0, "share_count": 1}
+    assert len(posts) == 1
+
+
+def test_no_personal_data_leaves_clean(make_raw):
+    raw = make_raw(
+        [
+            {
+                "user_id": "5f1e0c2b000000000101d2a3",
+                "post_id": "678a",
+                "create_time": "1/3/2025 1:00",
+                "user_name": "Sarah in Ohio",
+                "address": "https://www.xiaohongshu.com/user/profile/5f1e?xsec_token=ABC",
+                "image": "https://sns-webpic-qc.xhscdn.com/x.jpg",
+                "ip_localtion": "美国",
+            }
+        ]
+    )
+    posts, _ = clean_posts(raw, WINDOW, KEY)
+    dumped = posts.astype(str).to_csv()
+    for secret in SECRETS:
+        assert secret not in dumped
+    assert posts["user_id"].iloc[0] == pseudonymize(pd.Series(["5f1e0c2b000000000101d2a3"]), KEY).iloc[0]
+
+
+SECRETS = ("5f1e0c2b000000000101d2a3", "678a00000000000000000001", "Sarah", "xsec_token", "xhscdn", "美国", "avatar")
+
+
+@pytest.mark.parametrize("writer", sorted(WRITERS))
+def test_no_personal_data_leaves_clean_in_any_crawler_format(writer, make_raw, tmp_path):
+    # each crawler adds its own: nickname, avatar, note URL with xsec_token, image and video URLs, IP location
+    raw = make_raw(
+        [
+            {
+                "user_id": "5f1e0c2b000000000101d2a3",
+                "post_id": "678a00000000000000000001",
+                "create_time": "1/3/2025 1:00",
+                "title": "hello",
+                "content": "学中文 #tiktokrefugee[话题]#",
+                "label": "tiktokrefugee",
+                "user_name": "Sarah in Ohio",
+                "address": "https://www.xiaohongshu.com/user/profile/5f1e?xsec_token=ABC",
+                "image": "https://sns-webpic-qc.xhscdn.com/x.jpg",
+                "ip_localtion": "美国",
+                "type": "video",
+            }
+        ]
+    )
+    name, write, _ = WRITERS[writer]
+    write(raw, tmp_path / name)
+    exported, read = read_export(tmp_path / name, 0.05)
+    assert "Sarah in Ohio" in (tmp_path / name).read_bytes().decode("utf-8", "ignore") or name.endswith(".xlsx")
+    posts, _ = clean_posts(exported, WINDOW, KEY, name, 0.5, read.time_column)
+    assert len(posts) == 1
+    dumped = posts.astype(str).to_csv()
+    for secret in SECRETS:
+        assert secret not in dumped, secret
+
+
+def test_pseudonyms_are_stable_per_key_and_differ_across_keys():
+    ids = pd.Series(["u1", "u2", "u1", ""])
+    first, again, other = pseudonymize(ids, "k1"), pseudonymize(ids, "k1"), pseudonymize(ids, "k2")
+    assert first.tolist() == again.tolist()
+    assert first[0] == first[2] != first[1]
+    assert first[3] == ""
+    assert other[0] != first[0]
+
+
+def test_more_unreadable_times_than_the_share_allowed_stop_clean_with_what_they_look_like(make_raw):
+    times = ["1738341000000000", "1738341000000000", "3天前", "1/3/2025 1:00", "1/4/2025 1:00"]
+    raw = make_raw([{"user_id": f"u{i}", "post_id": f"p{i}", "create_time": t} for i, t in enumerate(times)])
+    with pytest.raises(UserError, match=r"3 of the 5 \(60%\) `time` values .*\(2 16-digit numbers, 1 like '3天前'\)"):
+        clean_posts(raw, WINDOW, KEY, "export.csv", 0.5, "time")
+    posts, quality = clean_posts(raw, WINDOW, KEY, "export.csv", 0.6, "time")
+    assert len(posts) == 2 and quality["unparseable_times"] == 3
+
+
+def test_an_export_of_which_no_post_survives_stops_clean(make_raw):
+    raw = make_raw([{"user_id": "u1", "post_id": "p1", "create_time": "3/2/2025 1:00"}])
+    with pytest.raises(
+        UserError, match=r"no post of export.csv survives .* 1 fall outside .* run 2025-03-02\.\.2025-03-02"
+    ):
+        clean_posts(raw, WINDOW, KEY, "export.csv")

@@ -1,0 +1,114 @@
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rednote.ingest.parsing import parse_counts, parse_times
+
+
+@pytest.mark.parametrize(
+    "printed, expected",
+    [
+        ("37", 37),
+        ("0", 0),
+        ("1.2万", 12_000),
+        ("3万", 30_000),
+        ("10万+", 100_000),
+        ("1千+", 1_000),  # the study's parser read this as 1
+        ("2.5千", 2_500),
+        ("10+", 10),
+        ("1,234", 1_234),
+        (" 56 ", 56),
+        ("", 0),
+        ("赞", 0),  # the site prints the button label instead of a zero
+        ("收藏", 0),
+        ("1.5w", 15_000),
+    ],
+)
+def test_counts_as_the_site_prints_them(printed, expected):
+    counts, bad = parse_counts(pd.Series([printed]))
+    assert counts.tolist() == [expected]
+    assert bad.tolist() == [False]
+
+
+def test_missing_values_are_zero_and_not_unparseable():
+    counts, bad = parse_counts(pd.Series([None, float("nan")], dtype=object))
+    assert counts.tolist() == [0, 0]
+    assert not bad.any()
+
+
+@pytest.mark.parametrize("printed", ["abc", "-5", "1e5", "万", "12万万", "1.2.3"])
+def test_unreadable_counts_become_zero_and_are_flagged(printed):
+    counts, bad = parse_counts(pd.Series([printed]))
+    assert counts.tolist() == [0]
+    assert bad.tolist() == [True]
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_plain_integers_round_trip(n):
+    counts, bad = parse_counts(pd.Series([str(n)]))
+    assert counts.iloc[0] == n and not bad.iloc[0]
+
+
+@given(st.integers(min_value=0, max_value=99_999).map(lambda x: x / 10))
+def test_wan_multiplies_by_ten_thousand(x):
+    counts, _ = parse_counts(pd.Series([f"{x}万"]))
+    assert counts.iloc[0] == round(x * 10_000)
+
+
+@given(st.lists(st.text(max_size=12), max_size=30))
+def test_count_parser_never_raises_and_keeps_length(values):
+    counts, bad = parse_counts(pd.Series(values, dtype=object))
+    assert len(counts) == len(values) == len(bad)
+    assert (counts >= 0).all()
+    assert str(counts.dtype) == "int64"
+
+
+@pytest.mark.parametrize(
+    "printed, expected",
+    [
+        ("1/14/2025 12:08", "2025-01-14 12:08"),
+        ("2/3/2025 9:05", "2025-02-03 09:05"),
+        ("01/14/2025 12:08:33", "2025-01-14 12:08:33"),
+        ("2025-01-14 12:08:33", "2025-01-14 12:08:33"),
+        ("2025-01-14 12:08", "2025-01-14 12:08"),
+        ("2025/1/14 12:08", "2025-01-14 12:08"),
+        ("2025-01-14T12:08:33", "2025-01-14 12:08:33"),
+        ("2025-02-28", "2025-02-28 00:00"),
+    ],
+)
+def test_time_forms(printed, expected):
+    times, bad = parse_times(pd.Series([printed]))
+    assert times.iloc[0] == pd.Timestamp(expected)
+    assert not bad.iloc[0]
+
+
+@pytest.mark.parametrize(
+    "printed", ["3天前", "昨天 18:20", "01-14", "not a date", "2/30/2025 1:00", "1/1/1900 0:00", "13/45/2025 99:99"]
+)
+def test_unreadable_times_are_nat_and_flagged(printed):
+    times, bad = parse_times(pd.Series([printed]))
+    assert pd.isna(times.iloc[0])
+    assert bad.iloc[0]
+
+
+def test_empty_time_is_missing_not_unparseable():
+    times, bad = parse_times(pd.Series(["", None], dtype=object))
+    assert times.isna().all() and not bad.any()
+
+
+@given(
+    st.datetimes(
+        min_value=pd.Timestamp("2001-01-01").to_pydatetime(), max_value=pd.Timestamp("2099-12-31").to_pydatetime()
+    )
+)
+def test_export_form_round_trips(moment):
+    printed = f"{moment.month}/{moment.day}/{moment.year} {moment.hour}:{moment.minute:02d}"
+    times, bad = parse_times(pd.Series([printed]))
+    assert times.iloc[0] == pd.Timestamp(moment).floor("min") and not bad.iloc[0]
+
+
+@given(st.lists(st.text(max_size=20), max_size=30))
+def test_time_parser_never_raises(values):
+    times, bad = parse_times(pd.Series(values, dtype=object))
+    assert len(times) == len(values) == len(bad)

@@ -1,0 +1,220 @@
+"""The crawlers' exports give exactly the posts, users and labels of the same posts in the Kaggle layout."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from crawler_exports import WRITERS, read_kaggle, write_mediacrawler_csv
+from e2e import ROOT, commit, copy_repo, sh
+
+from rednote.core.window import Window
+from rednote.features.cohort import build_users
+from rednote.ingest.cleaning import clean_posts
+from rednote.ingest.exports import read_export, sniff
+from rednote.ingest.parsing import parse_times, times_from_note_ids
+from rednote.ingest.sources import KAGGLE, MEDIACRAWLER, SPIDER_XHS, XHS_DOWNLOADER, recognise, split_tags
+from rednote.synthetic.sample import COLUMNS as HEADER
+
+WINDOW = Window.of("2025-01-01", "2025-02-28")
+JANUARY, FEBRUARY = Window.of("2025-01-01", "2025-01-31"), Window.of("2025-02-01", "2025-02-28")
+KEY = "test-key"
+COUNT_FORMS = ["37", "1.2万", "10+", "", "1千+", "0", "5", "10万+"]
+
+
+def note_id(when: str, salt: str) -> str:
+    """A 24-hex id in the site's layout: the publish second (``when`` in Beijing time), then 16 hex digits."""
+    second = int(pd.Timestamp(when).tz_localize("Asia/Shanghai").timestamp())
+    return f"{second:08x}" + hashlib.sha256(salt.encode()).hexdigest()[:16]
+
+
+def post(user: int, when: str, n: int, **over: str) -> dict[str, str]:
+    printed = pd.Timestamp(when)
+    row = {
+        "title": "" if n % 4 == 0 else f"第{n}篇 post {n}",
+        "content": f"hello from user {user} 学中文 #tiktokrefugee[话题]# #日常{user % 3}[话题]# line {n}",
+        "address": f"https://www.xiaohongshu.com/user/profile/{user:024x}?xsec_token=TOKEN{user}=&xsec_source=pc_note",
+        "label": f"tiktokrefugee#日常{user % 3}" + ("#vlog" if n % 3 == 0 else ""),
+        "user_name": f"Sarah{user} in Ohio",
+        "user_id": f"67{user:022x}",
+        "like_count": COUNT_FORMS[n % len(COUNT_FORMS)],
+        "collect_count": COUNT_FORMS[(n + 3) % len(COUNT_FORMS)],
+        "comment_count": str(n % 7),
+        "share_count": COUNT_FORMS[(n + 5) % len(COUNT_FORMS)],
+        "create_time": f"{printed.month}/{printed.day}/{printed.year} {printed.hour}:{printed.minute:02d}",
+        "post_id": note_id(when, f"{user}-{n}"),
+        "ip_localtion": "美国",
+        "image": f"https://sns-webpic-qc.xhscdn.com/202501/{n:032x}!nd_dft_wlteh_webp_3",
+        "type": "video" if n % 3 == 1 else "normal",
+    }
+    row.update(over)
+    return row
+
+
+def kaggle_posts() -> pd.DataFrame:
+    """Three dozen posts by 12 users, with the edge cases each crawler must keep."""
+    rows, n = [], 0
+    for user in range(12):
+        for day in (3 + user, 15 + user % 10):
+            rows.append(post(user, f"2025-01-{day:02d} {8 + user % 12}:{(7 * user) % 60:02d}", n))
+            n += 1
+        if user < 4:  # retained the ordinary way
+            rows.append(post(user, f"2025-02-{5 + user:02d} 20:15", n))
+            n += 1
+    rows.append(post(4, "2025-02-01 00:30", n))  # 00:30 Beijing on 1 Feb: still 31 Jan in UTC, but a February post
+    rows.append(post(5, "2025-03-01 00:30", n + 1))  # 00:30 Beijing on 1 Mar: 28 Feb in UTC, but outside the window
+    rows.append(post(6, "2025-01-31 23:59", n + 2))  # the last minute of January
+    rows.append(post(7, "2025-02-10 09:45", n + 3, create_time=""))  # no time: its note id gives 10 Feb
+    rows.append(post(8, "2025-01-20 11:11", n + 4, like_count="-1"))  # a count the crawler could not read
+    rows.append(rows[3].copy())  # a repeated note
+    return pd.DataFrame(rows, columns=HEADER)
+
+
+def clean_export(path: Path) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
+    raw, read = read_export(path, 0.05)
+    posts, quality = clean_posts(raw, WINDOW, KEY, str(path), 0.5, read.time_column)
+    quality.update(source=read.source, format=read.format)
+    return posts, quality, build_users(posts, JANUARY, FEBRUARY)
+
+
+@pytest.fixture(scope="module")
+def kaggle(tmp_path_factory):
+    frame = kaggle_posts()
+    path = tmp_path_factory.mktemp("kaggle") / "tt_refugee.csv"
+    frame.to_csv(path, index=False)
+    return frame, clean_export(path)
+
+
+@pytest.mark.parametrize("writer", sorted(WRITERS))
+def test_a_crawler_export_gives_the_posts_users_and_labels_of_the_kaggle_layout(writer, kaggle, tmp_path):
+    frame, (k_posts, k_quality, k_users) = kaggle
+    name, write, source = WRITERS[writer]
+    write(frame, tmp_path / name)
+    posts, quality, users = clean_export(tmp_path / name)
+
+    assert quality["source"] == source and k_quality["source"] == "kaggle"
+    pd.testing.assert_frame_equal(posts, k_posts)  # ids, users, counts, times, type, text, tags
+    pd.testing.assert_frame_equal(users, k_users)  # features and `retained`
+    for key in ("rows_kept", "users", "recovered_times", "outside_window", "unparseable_counts"):
+        assert quality[key] == k_quality[key], key
+    if source == "xhs_downloader":  # it writes -1 where the page showed no count, which Kaggle leaves empty
+        assert all(quality["unknown_counts"][c] >= n for c, n in k_quality["unknown_counts"].items())
+    else:
+        assert quality["unknown_counts"] == k_quality["unknown_counts"]
+
+
+def test_the_edge_cases_are_where_beijing_time_puts_them(kaggle):
+    frame, (posts, quality, users) = kaggle
+    retained = dict(zip(users["user_id"], users["retained"]))
+    ids = clean_posts(frame, WINDOW, KEY)[0].set_index("created_at")["user_id"]
+    feb_0030 = ids[pd.Timestamp("2025-02-01 00:30")]
+    assert retained[feb_0030] == 1  # user 4 posts only in January and at 00:30 on 1 February
+    assert pd.Timestamp("2025-03-01 00:30") not in ids.index  # user 5's March post is outside the window
+    assert retained[ids[pd.Timestamp("2025-02-10 09:45")]] == 1  # user 7's time came from the note id
+    assert quality["recovered_times"] == 1 and quality["duplicates"] == 1
+    assert quality["unknown_counts"]["like_count"] == 1 and quality["unparseable_counts"]["like_count"] == 0
+    assert users["retained"].sum() == 6  # users 0-3, 4 (00:30), 7 (recovered)
+
+
+def test_epoch_milliseconds_are_beijing_time():
+    # 2025-01-31 16:30 UTC is 00:30 on 1 February in Beijing
+    times, bad = parse_times(pd.Series(["1738341000000", "1738341000", "2025-02-01_00:30:00"]))
+    assert times.tolist() == [pd.Timestamp("2025-02-01 00:30")] * 3 and not bad.any()
+    assert FEBRUARY.contains(times).all()
+
+
+def test_a_note_id_gives_its_publish_second():
+    # a real API response pairs this note with time 1681220903000
+    (recovered,) = times_from_note_ids(pd.Series(["64356527000000001303282b"]))
+    assert recovered == pd.Timestamp(1681220903000, unit="ms", tz="UTC").tz_convert("Asia/Shanghai").tz_localize(None)
+    assert times_from_note_ids(pd.Series(["n1", "", "64356527"])).isna().all()
+
+
+def test_the_bundled_sample_ids_carry_their_posts_times():
+    sample = read_kaggle(ROOT / "data" / "sample" / "tt_refugee_sample.csv")
+    times, _ = parse_times(sample["create_time"])
+    from_ids = times_from_note_ids(sample["post_id"])
+    readable = times.notna()
+    assert readable.sum() > 4000 and from_ids.notna().all()
+    assert (times[readable].dt.floor("min") == from_ids[readable].dt.floor("min")).all()
+
+
+def test_ids_off_the_layout_give_no_time():
+    raw = kaggle_posts().iloc[:6].copy()
+    raw.loc[0, "create_time"] = ""
+    raw.loc[0, "post_id"] = "ffffffff" + "0" * 16  # the year 2106: not a publish time
+    raw.loc[1, "create_time"] = ""
+    raw.loc[1, "post_id"] = "00000001" + "0" * 16  # 1970
+    _, quality = clean_posts(raw, WINDOW, KEY)
+    assert quality["recovered_times"] == 0 and quality["rows_kept"] == 4
+
+
+@pytest.mark.parametrize(
+    ("cell", "separator", "tags"),
+    [
+        ("['tiktokrefugee', '学中文']", ",", ["tiktokrefugee", "学中文"]),  # Spider_XHS: str(list)
+        ('["tiktokrefugee", "学中文"]', ",", ["tiktokrefugee", "学中文"]),  # a JSON list
+        ('[{"name": "tiktokrefugee", "type": "topic"}]', ",", ["tiktokrefugee"]),  # the API's tag objects
+        ('"tiktokrefugee,学中文"', ",", ["tiktokrefugee", "学中文"]),  # MediaCrawler's SQLite: json.dumps of a string
+        ("tiktokrefugee,学中文", ",", ["tiktokrefugee", "学中文"]),  # MediaCrawler CSV/JSON
+        ("tiktokrefugee 学中文", " ", ["tiktokrefugee", "学中文"]),  # XHS-Downloader
+        (
+            "#tiktokrefugee[话题]# #学中文[话题]#",
+            " ",
+            ["tiktokrefugee[话题]", "学中文[话题]"],
+        ),  # markup (normalised later)
+        ("tiktok refugee#funny", "#", ["tiktok refugee", "funny"]),  # Kaggle
+        ("[]", ",", []),
+        ("", ",", []),
+        ("[unclosed, list", ",", ["[unclosed", "list"]),
+    ],
+)
+def test_tags_are_read_in_every_form(cell, separator, tags):
+    assert split_tags(cell, separator) == tags
+
+
+def test_each_crawler_is_told_by_its_header():
+    assert recognise(["note_id", "type", "time", "user_id", "liked_count", "xsec_token"]) is MEDIACRAWLER
+    assert recognise(["笔记id", "用户id", "上传时间", "点赞数量"]) is SPIDER_XHS
+    assert recognise(["作品ID", "作者ID", "发布时间", "点赞数量"]) is XHS_DOWNLOADER
+    assert recognise(["title", "user_id", "create_time", "like_count"]) is KAGGLE
+
+
+def test_the_format_is_told_by_content_before_extension(tmp_path):
+    frame = kaggle_posts()
+    for writer, expected in (
+        ("mediacrawler_json", "json"),
+        ("spider_xhs_xlsx", "xlsx"),
+        ("xhs_downloader_db", "sqlite"),
+    ):
+        path = tmp_path / f"{writer}.csv"  # a misleading extension
+        WRITERS[writer][1](frame, path)
+        assert sniff(path) == expected
+        assert read_export(path, 0.05)[1].source == WRITERS[writer][2]
+
+
+@pytest.mark.slow
+def test_dvc_runs_on_a_mediacrawler_export_and_its_daily_files_give_the_kaggle_cohort(tmp_path):
+    repo = copy_repo(tmp_path / "repo")
+    sample = read_kaggle(repo / "data" / "sample" / "tt_refugee_sample.csv")
+    export = repo / "data" / "raw" / "mediacrawler" / "search_contents_2025-02-28.csv"
+    export.parent.mkdir(parents=True)
+    write_mediacrawler_csv(sample, export)
+    daily = repo / "data" / "raw" / "daily"
+    daily.mkdir()
+    half = len(sample) // 2
+    write_mediacrawler_csv(sample.iloc[: half + 100], daily / "search_contents_2025-01-31.csv")  # 100 notes in both
+    write_mediacrawler_csv(sample.iloc[half:], daily / "search_contents_2025-02-28.csv")
+    commit(repo, "sample and its MediaCrawler exports")
+    sh(repo, "dvc", "repro", "label")
+    kaggle_cohort = (repo / "metrics" / "cohort.json").read_text()
+    commit(repo, "Kaggle-layout run")
+    for raw in ("data/raw/mediacrawler/search_contents_2025-02-28.csv", "data/raw/daily"):
+        sh(repo, "dvc", "exp", "run", "label", "-S", f"data.raw={raw}")
+        assert (repo / "metrics" / "cohort.json").read_text() == kaggle_cohort, raw
+        quality = json.loads((repo / "metrics" / "data_quality.json").read_text())
+        assert (quality["source"], quality["format"]) == ("mediacrawler", "csv")
+    assert quality["files"] == ["search_contents_2025-01-31.csv", "search_contents_2025-02-28.csv"]

@@ -1,0 +1,219 @@
+"""Repeated stratified CV: folds, out-of-fold scoring, thresholds inside folds, bootstrap and permutation p-values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score, roc_auc_score
+
+from rednote.modeling.evaluation import (
+    RANKING,
+    CVResult,
+    cross_validate,
+    cv_importance,
+    cv_problem,
+    cv_scores,
+    inner_threshold,
+    mean_oof,
+    permutation_null,
+    permutation_pvalue,
+    ranking_score,
+    repeated_folds,
+    stratified_bootstrap,
+)
+
+
+def logreg(X, y, seed):
+    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000, random_state=seed).fit(X, y)
+    return lambda Z: model.predict_proba(Z)[:, 1]
+
+
+def signal(n=400, positives=40, seed=0):
+    rng = np.random.default_rng(seed)
+    y = np.zeros(n, dtype=int)
+    y[rng.choice(n, positives, replace=False)] = 1
+    X = rng.standard_normal((n, 3))
+    X[:, 0] += 1.5 * y
+    return X, y
+
+
+def test_folds_are_stratified_seeded_and_score_every_user_once_per_repeat():
+    y = np.array([1] * 10 + [0] * 90)
+    folds = repeated_folds(y, 5, 3, 7)
+    assert folds.shape == (3, 100)
+    for row in folds:
+        assert sorted(np.unique(row)) == [0, 1, 2, 3, 4]  # every user in exactly one fold
+        assert all(y[row == k].sum() == 2 for k in range(5))  # stratified: 2 retained per fold
+        assert all((row == k).sum() == 20 for k in range(5))
+    assert np.array_equal(folds, repeated_folds(y, 5, 3, 7))
+    assert not np.array_equal(folds[0], folds[1])  # repeats differ
+    assert not np.array_equal(folds, repeated_folds(y, 5, 3, 8))
+
+
+def test_cv_problem_names_too_few_retained_users():
+    assert cv_problem(np.array([1] * 5 + [0] * 50), 5) is None
+    problem = cv_problem(np.array([1] * 4 + [0] * 50), 5)
+    assert problem is not None and "4 retained" in problem
+
+
+def test_a_model_that_memorizes_training_labels_scores_chance_out_of_fold():
+    rng = np.random.default_rng(0)
+    n = 600
+    y = (rng.random(n) < 0.1).astype(int)
+    X = np.arange(n, dtype=float).reshape(-1, 1)  # an id column: no signal, only memory
+
+    def memorize(X_train, y_train, seed):
+        seen = dict(zip(X_train[:, 0], y_train))
+        return lambda Z: np.array([float(seen.get(z, 0.5)) for z in Z[:, 0]])
+
+    result = cross_validate(memorize, X, y, repeated_folds(y, 5, 2, 1), 1)
+    assert np.allclose(result.proba, 0.5)  # never saw the scored users' labels
+    assert roc_auc_score(y, mean_oof(result.proba)) == pytest.approx(0.5)
+
+
+def test_fit_never_sees_the_rows_it_scores():
+    X, y = signal()
+    folds = repeated_folds(y, 4, 2, 3)
+    seen: list[set] = []
+
+    def record(X_train, y_train, seed):
+        seen.append(set(X_train[:, 0]))
+        return lambda Z: np.zeros(len(Z))
+
+    cross_validate(record, X, y, folds, 0, inner_folds=3)
+    # 4 outer fits per repeat, each followed by 3 inner fits on subsets of its training part
+    outer = [s for i, s in enumerate(seen) if i % 4 == 0]
+    for r in range(2):
+        for k in range(4):
+            scored = set(X[folds[r] == k, 0])
+            assert not outer[r * 4 + k] & scored
+            for inner in seen[(r * 4 + k) * 4 + 1 : (r * 4 + k) * 4 + 4]:
+                assert not inner & scored
+
+
+def test_threshold_comes_from_the_training_part_only():
+    X, y = signal()
+    folds = repeated_folds(y, 5, 1, 0)
+    result = cross_validate(logreg, X, y, folds, 0, inner_folds=3)
+    for k in range(5):
+        train = folds[0] != k
+        assert result.threshold[0, k] == inner_threshold(logreg, X[train], y[train], 3, 0 + k)
+
+
+def test_inner_threshold_maximizes_f1_on_inner_predictions():
+    X = np.array([[0.0], [0.1], [0.2], [0.8], [0.9], [1.0]] * 2)
+    y = np.array([0, 0, 0, 1, 1, 1] * 2)
+
+    def identity(X_train, y_train, seed):
+        return lambda Z: Z[:, 0]
+
+    assert inner_threshold(identity, X, y, 3, 0) == pytest.approx(0.8)
+    assert inner_threshold(identity, X, np.array([0] * 11 + [1]), 3, 0) == 0.5  # one retained user: no inner CV
+
+
+def test_stratified_bootstrap_keeps_class_counts_and_brackets_the_estimate():
+    y = np.array([1] * 5 + [0] * 95)
+    counts = []
+
+    def count_positives(pos, neg):
+        counts.append((int(pos.sum()), int(neg.sum())))
+        return RANKING["roc_auc"](pos, neg)
+
+    p = np.r_[np.linspace(0.4, 0.9, 5), np.linspace(0, 0.6, 95)]
+    low, high = stratified_bootstrap(y, p, count_positives, 200, 0.95, 0)
+    assert set(counts) == {(5, 95)}
+    assert low < roc_auc_score(y, p) < high
+    assert stratified_bootstrap(y, np.ones(100), RANKING["roc_auc"], 50, 0.95, 0) == (0.5, 0.5)
+    assert stratified_bootstrap(np.zeros(10), np.ones(10), RANKING["roc_auc"], 50, 0.95, 0) == (None, None)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_ranking_metrics_from_counts_equal_scikit_learns_with_ties_and_weights(seed):
+    rng = np.random.default_rng(seed)
+    y = (rng.random(300) < 0.1).astype(int)
+    y[:2] = [0, 1]
+    p = np.round(rng.random(300) + 0.3 * y, 1)  # rounded: many ties, across classes too
+    weights = rng.integers(0, 4, 300)  # a bootstrap resample is integer weights per user
+    weights[:2] = 1
+    assert ranking_score(RANKING["roc_auc"], y, p) == pytest.approx(roc_auc_score(y, p), abs=1e-12)
+    assert ranking_score(RANKING["pr_auc"], y, p) == pytest.approx(average_precision_score(y, p), abs=1e-12)
+    resampled_y, resampled_p = np.repeat(y, weights), np.repeat(p, weights)
+    assert ranking_score(RANKING["roc_auc"], resampled_y, resampled_p) == pytest.approx(
+        roc_auc_score(y, p, sample_weight=weights), abs=1e-12
+    )
+    assert ranking_score(RANKING["pr_auc"], resampled_y, resampled_p) == pytest.approx(
+        average_precision_score(resampled_y, resampled_p), abs=1e-12
+    )
+
+
+def test_permutation_pvalue_counts_the_observed_as_one_permutation():
+    assert permutation_pvalue(0.9, np.array([0.5, 0.6, 0.7])) == pytest.approx(1 / 4)
+    assert permutation_pvalue(0.6, np.array([0.5, 0.6, 0.7])) == pytest.approx(3 / 4)
+    assert permutation_pvalue(0.8, np.full(99, 0.5)) == pytest.approx(0.01)
+
+
+def test_permutation_null_centres_on_chance():
+    X, y = signal(positives=40)
+    folds = repeated_folds(y, 5, 1, 0)
+    null = permutation_null(logreg, X, y, folds, 20, 0)
+    observed = roc_auc_score(y, mean_oof(cross_validate(logreg, X, y, folds, 0).proba))
+    assert abs(null.mean() - 0.5) < 0.06
+    assert observed > 0.8
+    assert permutation_pvalue(observed, null) == pytest.approx(1 / 21)
+
+
+def test_cv_scores_report_intervals_spread_and_threshold_figures():
+    X, y = signal()
+    result = cross_validate(logreg, X, y, repeated_folds(y, 5, 3, 0), 0, inner_folds=3)
+    scores = cv_scores(y, result, 200, 0.95, 0)
+    assert scores["positives"] == 40 and scores["n"] == 400
+    assert scores["roc_auc_ci_low"] < scores["roc_auc"] < scores["roc_auc_ci_high"]
+    assert scores["pr_auc_ci_low"] < scores["pr_auc"] < scores["pr_auc_ci_high"]
+    assert scores["roc_auc_repeats"]["min"] <= scores["roc_auc_repeats"]["mean"] <= scores["roc_auc_repeats"]["max"]
+    assert 0 < scores["f1"] <= 1 and scores["threshold"] is not None
+
+
+def test_predicted_uses_the_threshold_of_the_fold_that_scored_each_user():
+    result = CVResult(
+        proba=np.array([[0.3, 0.6, 0.3, 0.6]]),
+        threshold=np.array([[0.2, 0.7]]),
+        folds=np.array([[0, 0, 1, 1]]),
+        predictors=[],
+    )
+    assert result.predicted().tolist() == [[1, 1, 0, 0]]
+
+
+def test_cv_importance_finds_the_informative_column():
+    X, y = signal()
+    result = cross_validate(logreg, X, y, repeated_folds(y, 5, 2, 0), 0, keep=True)
+    rows = cv_importance(result, X, y, {"signal": [0], "noise": [1, 2]}, 3, 0, 0.95)
+    assert [r["feature"] for r in rows] == ["signal", "noise"]
+    assert rows[0]["ci_low"] > 0.1 and abs(rows[1]["importance_mean"]) < 0.03
+    assert rows[0]["n"] == 6
+
+
+def test_a_fit_may_bring_its_own_threshold_from_its_training_part():
+    X, y = signal()
+
+    class Own:
+        threshold = 0.25
+
+        def __call__(self, Z):
+            return np.full(len(Z), 0.3)
+
+    result = cross_validate(lambda X_train, y_train, seed: Own(), X, y, repeated_folds(y, 5, 1, 0), 0, inner_folds=3)
+    assert np.all(result.threshold == 0.25)
+    assert result.predicted().sum() == len(y)
+
+
+def test_cv_results_round_trip_through_predictions_columns():
+    import pandas as pd
+
+    from rednote.modeling.evaluation import from_columns, to_columns
+
+    X, y = signal()
+    result = cross_validate(logreg, X, y, repeated_folds(y, 5, 2, 0), 0, inner_folds=3)
+    back = from_columns(pd.DataFrame(to_columns(result, "p_model")), "p_model")
+    assert np.array_equal(back.folds, result.folds)
+    assert np.allclose(back.proba, result.proba) and np.allclose(back.threshold, result.threshold)

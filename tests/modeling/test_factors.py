@@ -1,0 +1,41 @@
+"""Effect sizes: odds ratios per SD with bootstrap intervals, quartile retention rates with Wilson intervals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rednote.modeling.factors import odds_ratios, quartile_rates, wilson
+
+
+def test_wilson_matches_the_textbook_interval():
+    low, high = wilson(5, 20, 0.95)  # Wilson (1927); e.g. Newcombe (1998) table I: 0.1119-0.4687
+    assert low == pytest.approx(0.1119, abs=1e-4) and high == pytest.approx(0.4687, abs=1e-4)
+    low, high = wilson(0, 10, 0.95)
+    assert low == 0.0 and high == pytest.approx(0.2775, abs=1e-4)
+    assert wilson(0, 0, 0.95) == (None, None)
+
+
+def test_quartile_rates_cover_every_user_and_merge_tied_edges():
+    values = np.arange(100, dtype=float)
+    y = (values >= 75).astype(int)
+    rows = quartile_rates(values, y, 0.95)
+    assert [r["users"] for r in rows] == [25, 25, 25, 25]
+    assert [r["retained"] for r in rows] == [0, 0, 0, 25]
+    assert rows[3]["rate"] == 1.0 and rows[0]["ci_high"] < 0.2
+    tied = np.r_[np.ones(90), np.arange(2, 12)]  # most users post once
+    rows = quartile_rates(tied, np.zeros(100, dtype=int), 0.95)
+    assert sum(r["users"] for r in rows) == 100 and len(rows) == 2
+    assert rows[0]["low"] == rows[0]["high"] == 1.0
+
+
+def test_odds_ratios_point_the_right_way_with_intervals_that_exclude_one():
+    rng = np.random.default_rng(0)
+    n = 2000
+    X = rng.standard_normal((n, 3))
+    y = (rng.random(n) < 1 / (1 + np.exp(-(-3 + 1.0 * X[:, 0] - 1.0 * X[:, 1])))).astype(int)
+    table = odds_ratios(X, y, ["up", "down", "none"], 1.0, 100, 0.95, 0).set_index("feature")
+    assert table.loc["up", "ci_low"] > 1 and table.loc["up", "odds_ratio"] == pytest.approx(np.e, rel=0.3)
+    assert table.loc["down", "ci_high"] < 1
+    assert table.loc["none", "ci_low"] < 1 < table.loc["none", "ci_high"]
+    assert list(table.index) == ["up", "none", "down"]

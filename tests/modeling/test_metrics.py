@@ -1,0 +1,72 @@
+import numpy as np
+import pytest
+
+from rednote.modeling.metrics import best_f1_threshold, bootstrap_auc, evaluate_model, percentile_interval, scores
+
+
+def test_threshold_maximizes_f1_on_validation():
+    y = np.array([0, 0, 0, 1, 1])
+    p = np.array([0.1, 0.2, 0.35, 0.3, 0.9])
+    # thresholds 0.3 → F1 0.8 (tp 2, fp 1); 0.9 → F1 0.667; so 0.3 wins
+    assert best_f1_threshold(y, p) == pytest.approx(0.3)
+
+
+def test_threshold_defaults_to_half_without_positives():
+    assert best_f1_threshold(np.zeros(4), np.array([0.1, 0.2, 0.3, 0.4])) == 0.5
+
+
+def test_scores_on_a_hand_checked_case():
+    y = np.array([0, 0, 1, 1, 0, 0, 0, 0, 0, 1])
+    p = np.array([0.1, 0.6, 0.7, 0.4, 0.2, 0.1, 0.3, 0.2, 0.1, 0.9])
+    s = scores(y, p, threshold=0.5)
+    assert (s["predicted_positives"], s["positives"]) == (3, 3)
+    assert s["precision"] == pytest.approx(2 / 3) and s["recall"] == pytest.approx(2 / 3)
+    assert s["accuracy"] == pytest.approx(0.8)
+    assert s["base_rate"] == pytest.approx(0.3) and s["majority_accuracy"] == pytest.approx(0.7)
+    assert s["roc_auc"] == pytest.approx(20 / 21)
+
+
+def test_all_negative_prediction_scores_zero_f1_like_the_study():
+    y = np.array([0] * 99 + [1])
+    s = scores(y, np.full(100, 0.01), threshold=0.5)
+    assert s["accuracy"] == pytest.approx(0.99) and s["f1"] == 0 and s["recall"] == 0
+
+
+def test_single_class_test_split_gives_null_ranking_scores():
+    s = scores(np.zeros(10), np.linspace(0, 1, 10), 0.5)
+    assert s["roc_auc"] is None and s["pr_auc"] is None
+
+
+def test_bootstrap_interval_brackets_the_auc_and_is_seeded():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    p = np.clip(y * 0.3 + rng.normal(0.35, 0.2, 300), 0, 1)
+    low, high = bootstrap_auc(y, p, 300, 0.95, seed=1)
+    auc = scores(y, p, 0.5)["roc_auc"]
+    assert low < auc < high and high - low < 0.2
+    assert (low, high) == bootstrap_auc(y, p, 300, 0.95, seed=1)
+
+
+def test_evaluate_uses_validation_threshold_not_test():
+    y_val, p_val = np.array([0, 0, 1, 1]), np.array([0.1, 0.2, 0.8, 0.9])
+    y_test, p_test = np.array([0, 1]), np.array([0.05, 0.6])
+    result = evaluate_model(y_val, p_val, y_test, p_test, n_boot=0, level=0.95, seed=0)
+    assert result["threshold"] == pytest.approx(0.8)
+    assert result["predicted_positives"] == 0  # 0.6 < 0.8 chosen on validation
+
+
+def test_null_scores_have_every_key_of_real_scores():
+    from rednote.modeling.metrics import null_scores
+
+    real = evaluate_model(
+        np.array([0, 1]), np.array([0.2, 0.8]), np.array([0, 1, 0]), np.array([0.1, 0.9, 0.3]), 5, 0.95, 0
+    )
+    null = null_scores(np.array([0, 1, 0]))
+    assert set(null) == set(real)
+    assert null["roc_auc"] is None and null["f1"] is None and null["n"] == 3 and null["positives"] == 1
+
+
+def test_a_percentile_interval_cuts_the_same_share_from_each_tail():
+    draws = np.arange(101, dtype=float)  # 0, 1, ..., 100: the q-th percentile is q
+    assert percentile_interval(draws, 0.9) == pytest.approx((5.0, 95.0))
+    assert percentile_interval(draws, 0.5) == (25.0, 75.0)
