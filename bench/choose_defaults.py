@@ -29,8 +29,9 @@ from rednote.features.tokens import tokenize_all
 from rednote.features.topics import fit_topics
 from rednote.ingest.cleaning import clean_posts
 from rednote.ingest.schema import read_raw
+from rednote.modeling.design import build_design, reduce_text
 from rednote.modeling.evaluation import RANKING, cross_validate, mean_oof, repeated_folds, stratified_bootstrap
-from rednote.modeling.models import build_design, fold_fit, reduce_text, seed_tensorflow
+from rednote.modeling.models import fold_fit, seed_tensorflow
 from rednote.synthetic.sample import generate_crawl
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from rednote.core.params import ExplainParams
+from rednote.features.cohort import BEHAVIOUR_FEATURES
 from rednote.modeling.linear import l2_logistic
 
 
@@ -103,3 +105,26 @@ def quartile_rates(values: np.ndarray, y: np.ndarray, level: float) -> list[dict
             }
         )
     return rows
+
+
+def factors_report(
+    users: pd.DataFrame, X: np.ndarray, names: list[str], p: ExplainParams
+) -> tuple[dict, pd.DataFrame | None]:
+    """``factors.json`` for the cohort (odds ratios per SD of the standardized columns ``X``, retention by quartile
+    of each behaviour feature) and the odds-ratio table behind the forest plot; without one, a ``degenerate``
+    reason and None."""
+    c, n_boot, level, seed = p.odds_c, p.odds_bootstrap, p.ci_level, p.seed
+    y = users["retained"].to_numpy().astype(int)
+    if min(int(y.sum()), int(len(y) - y.sum())) < 2:
+        reason = f"the cohort has {int(y.sum())} retained of {len(y)} users; odds ratios need at least 2 of each"
+        return {"degenerate": reason, "ci_level": level, "odds_ratio_per_sd": {}, "quartiles": {}}, None
+    table = odds_ratios(X, y, names, c, n_boot, level, seed)
+    report = {
+        "model": f"logistic regression on standardized behaviour + topics, L2 C={c}, balanced class weights",
+        "n_users": int(len(y)),
+        "n_retained": int(y.sum()),
+        "ci_level": level,
+        "odds_ratio_per_sd": {row.pop("feature"): row for row in table.to_dict("records")},
+        "quartiles": {name: quartile_rates(users[name].to_numpy(), y, level) for name in BEHAVIOUR_FEATURES},
+    }
+    return report, table

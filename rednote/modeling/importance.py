@@ -13,20 +13,15 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
+from rednote.core.params import ExplainParams
+from rednote.modeling.design import Design
+from rednote.modeling.evaluation import cv_importance, from_columns
 from rednote.modeling.metrics import percentile_interval
+from rednote.modeling.models import Fitted, FoldModel
+from rednote.modeling.run_record import RunRecord
 
 #: The columns of :func:`permutation_importance`'s table (also written, empty, when there is no model).
 IMPORTANCE_COLUMNS = ("feature", "importance_mean", "importance_std", "ci_low", "ci_high")
-
-
-def feature_groups(names: list[str]) -> dict[str, list[int]]:
-    """One group per behaviour feature and topic; all ``text_*`` columns as one group named ``text``, and all
-    ``activity_*`` columns (the hybrid model's January days) as one named ``activity``."""
-    groups: dict[str, list[int]] = {}
-    for i, name in enumerate(names):
-        block = next((b for b in ("text", "activity") if name.startswith(b + "_")), name)
-        groups.setdefault(block, []).append(i)
-    return groups
 
 
 def permutation_importance(
@@ -67,3 +62,49 @@ def permutation_importance(
         ["importance_mean", "feature"], ascending=[False, True], kind="mergesort"
     )
     return table.reset_index(drop=True)
+
+
+def model_importance(
+    record: RunRecord,
+    design: Design,
+    users: pd.DataFrame,
+    predictions: pd.DataFrame,
+    fits: list[list[Fitted]],
+    p: ExplainParams,
+) -> tuple[pd.DataFrame, dict]:
+    """Permutation importance of each of the design's groups for a trained run: under ``cv`` each fold's own model
+    (``fits[r][k]``) shuffles a group among the users it scored; under ``holdout`` the one model on test users.
+    Returns the table and ``importance.json``."""
+    y = users["retained"].to_numpy().astype(int)
+    groups = design.groups()
+    if record.scheme == "cv":
+        result = from_columns(predictions, "p_model")
+        result.predictors = [[FoldModel(fitted) for fitted in row] for row in fits]
+        table = pd.DataFrame(cv_importance(result, design.X, y, groups, p.repeats, p.seed, p.ci_level)).drop(
+            columns="n"
+        )
+        scoring = (
+            f"drop in pooled out-of-fold ROC-AUC, {len(fits)} repeats x {p.repeats} shuffles, each fold's own model"
+        )
+        scored_on = "out of fold, all users"
+    else:
+        test = users["split"].to_numpy() == "test"
+        table = permutation_importance(
+            fits[0][0].predict, design.X[test], y[test], groups, p.repeats, p.seed, p.ci_level
+        )
+        scoring, scored_on = "test ROC-AUC drop", "test users"
+    features = {row["feature"]: {k: v for k, v in row.items() if k != "feature"} for row in table.to_dict("records")}
+    report = {"model": record.model, "scheme": record.scheme, "scoring": scoring, "scored_on": scored_on,
+              "ci_level": p.ci_level, "importance": features}  # fmt: skip
+    return table, report
+
+
+def no_importance(record: RunRecord, level: float) -> tuple[pd.DataFrame, dict]:
+    """The empty table and ``importance.json`` of a run that trained no model, with the reason."""
+    report: dict[str, object] = {
+        "model": record.model,
+        "degenerate": record.degenerate,
+        "ci_level": level,
+        "importance": {},
+    }
+    return pd.DataFrame(columns=list(IMPORTANCE_COLUMNS)), report

@@ -1,13 +1,10 @@
-"""The models: the study's Keras MLP and a logistic-regression baseline, on one design matrix.
-
-The design matrix is [behaviour features (log1p where heavy-tailed, then standardized) |
-topic weights (standardized) | text vectors, reduced to ``train.text_components`` dimensions], with
-the scaler fitted on the rows given as ``train`` (the training split under ``evaluate.scheme:
-holdout``; all cohort users under ``cv``, where it is a label-free transform of January data).
+"""The models on one design matrix (:mod:`rednote.modeling.design`): L2 logistic regression (the default and
+the baseline), histogram gradient-boosted trees, the study's Keras MLP and its hybrid with an LSTM branch over
+each user's January days.
 
 Under cross-validation (:mod:`rednote.modeling.evaluation`) a model is fitted per fold by the closure
-:func:`fold_fit` returns; the baseline is always a logistic regression on the behaviour and topic
-columns only (:func:`baseline_columns`).
+:func:`fold_fit` returns; the baseline is always a logistic regression on the design's behaviour and topic
+columns only (:attr:`rednote.modeling.design.Design.baseline_columns`).
 """
 
 from __future__ import annotations
@@ -21,74 +18,21 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.decomposition import TruncatedSVD
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
 
 from rednote.core.errors import UserError
 from rednote.core.io import rounded
 from rednote.core.params import TrainParams
-from rednote.features.cohort import BEHAVIOUR_FEATURES, SKEWED_FEATURES
 from rednote.features.sequences import STEP_FEATURES
 from rednote.modeling.linear import l2_logistic
 from rednote.modeling.metrics import best_f1_threshold
+from rednote.modeling.run_record import RunRecord
 
-FEATURE_BLOCKS = ("behaviour", "topics", "text")
 MODELS = ("mlp", "logreg", "gbt", "hybrid")
 #: The Keras models: fitted with early stopping on held-back rows, saved as weights.
 KERAS_MODELS = ("mlp", "hybrid")
-
-
-@dataclass
-class Design:
-    """The model inputs: ``X`` (n, d) float32, ``names`` of its columns, and the fitted scaler."""
-
-    X: np.ndarray
-    names: list[str]
-    scaler: StandardScaler
-
-
-def behaviour_matrix(users: pd.DataFrame, log_counts: bool) -> np.ndarray:
-    """The behaviour features as (n, len(BEHAVIOUR_FEATURES)) float64, log1p on the skewed ones if asked."""
-    frame = users[list(BEHAVIOUR_FEATURES)].astype("float64").copy()
-    if log_counts:
-        skewed = list(SKEWED_FEATURES)
-        frame[skewed] = np.log1p(frame[skewed].clip(lower=0))
-    return frame.to_numpy()
-
-
-def build_design(
-    users: pd.DataFrame, topics: np.ndarray, text: np.ndarray, train: np.ndarray, blocks: list[str], log_counts: bool
-) -> Design:
-    """Stack the chosen feature ``blocks``; standardize behaviour and topics with a scaler fitted on ``train`` rows."""
-    unknown = [b for b in blocks if b not in FEATURE_BLOCKS]
-    if unknown or not blocks:
-        raise UserError(
-            f"train.features={blocks} must be a non-empty list drawn from {list(FEATURE_BLOCKS)}; fix params.yaml."
-        )
-    if not (len(users) == len(topics) == len(text)):
-        raise UserError(
-            f"the users table has {len(users)} rows but topics have {len(topics)} and text vectors {len(text)}; rerun `dvc repro`."
-        )
-    scaled_parts, names = [], []
-    if "behaviour" in blocks:
-        scaled_parts.append(behaviour_matrix(users, log_counts))
-        names += list(BEHAVIOUR_FEATURES)
-    if "topics" in blocks:
-        scaled_parts.append(topics.astype("float64"))
-        names += [f"topic_{k}" for k in range(topics.shape[1])]
-    parts = []
-    scaler = StandardScaler()
-    if scaled_parts:
-        scaled = np.hstack(scaled_parts)
-        scaler.fit(scaled[train])
-        parts.append(scaler.transform(scaled))
-    if "text" in blocks:
-        parts.append(text.astype("float64"))
-        names += [f"text_{k}" for k in range(text.shape[1])]
-    return Design(np.hstack(parts).astype(np.float32), names, scaler)
 
 
 def class_weights(y: np.ndarray, enabled: bool) -> dict[int, float] | None:
@@ -140,18 +84,6 @@ def build_mlp(n_features: int, dropout: float, learning_rate: float):
         metrics=[keras.metrics.AUC(name="auc")],
     )
     return model
-
-
-def with_sequences(design: Design, sequences: np.ndarray) -> Design:
-    """The design with each user's day-by-day activity (n, days, steps) appended as ``activity_*`` columns.
-
-    The hybrid model reads them back as a sequence (:func:`hybrid_inputs`); keeping one matrix lets
-    cross-validation, saving and permutation importance treat every model alike.
-    """
-    n, days, steps = sequences.shape
-    names = design.names + [f"activity_{i}" for i in range(days * steps)]
-    X = np.hstack([design.X, sequences.reshape(n, days * steps)]).astype(np.float32)
-    return Design(X, names, design.scaler)
 
 
 def hybrid_inputs(X: np.ndarray, n_static: int) -> list[np.ndarray]:
@@ -314,6 +246,11 @@ def load_fitted(name: str, folder: Path, n_features: int, p: TrainParams, n_stat
     return Fitted(name, pickle.loads((folder / "model.pkl").read_bytes()))
 
 
+def load_fits(record: RunRecord, folder: Path, n_features: int, p: TrainParams, n_static: int) -> list[list[Fitted]]:
+    """Every model ``train`` saved under ``folder`` for the run ``record`` describes, as ``fits[r][k]``."""
+    return [[load_fitted(record.model, folder / f, n_features, p, n_static) for f in row] for row in record.fits]
+
+
 def fit_named(
     name: str,
     X: np.ndarray,
@@ -361,26 +298,6 @@ def log_fit(live, fitted: Fitted, X: np.ndarray, y: np.ndarray, train: np.ndarra
         live.log_metric(f"{split}/loss", rounded(float(log_loss(y[rows], p[rows], labels=[0, 1]))))
         live.log_metric(f"{split}/auc", rounded(auc))
     live.next_step()
-
-
-def reduce_text(text: np.ndarray, components: int, seed: int) -> np.ndarray:
-    """The text vectors (n, d) reduced to ``components`` columns by TruncatedSVD, standardized; float64.
-
-    Label-free (fitted on the rows given: all cohort users' January text). ``components`` 0 gives an
-    (n, 0) block (text dropped); ``components`` ≥ d keeps all d columns, standardized. Standardizing
-    puts text on the scale of the behaviour block, so one L2 penalty treats the blocks alike.
-    """
-    text = np.asarray(text, dtype=np.float64)
-    if components <= 0 or text.shape[1] == 0:
-        return np.zeros((len(text), 0))
-    if components < text.shape[1] and len(text) > components:
-        text = TruncatedSVD(n_components=components, random_state=seed).fit_transform(text)
-    return StandardScaler().fit_transform(text)
-
-
-def baseline_columns(names: list[str]) -> np.ndarray:
-    """Indexes of the design's behaviour and topic columns: what the simple baseline sees (no text, no activity days)."""
-    return np.array([i for i, name in enumerate(names) if not name.startswith(("text_", "activity_"))], dtype=np.int64)
 
 
 @dataclass

@@ -1,11 +1,21 @@
 import numpy as np
+import pandas as pd
 
-from rednote.modeling.importance import feature_groups, permutation_importance
+from rednote.features.cohort import BEHAVIOUR_FEATURES
+from rednote.modeling.design import build_design
+from rednote.modeling.importance import permutation_importance
 
 
-def test_text_columns_form_one_group():
-    groups = feature_groups(["likes_sum", "topic_0", "text_0", "text_1", "text_2"])
-    assert groups == {"likes_sum": [0], "topic_0": [1], "text": [2, 3, 4]}
+def test_each_behaviour_feature_and_topic_is_a_group_and_the_text_block_is_one():
+    users = pd.DataFrame(np.arange(4 * len(BEHAVIOUR_FEATURES)).reshape(4, -1), columns=list(BEHAVIOUR_FEATURES))
+    design = build_design(
+        users, np.ones((4, 2)), np.ones((4, 3)), np.ones(4, bool), ["behaviour", "topics", "text"], False
+    )
+    groups = design.groups()
+    n = len(BEHAVIOUR_FEATURES)
+    assert list(groups) == [*BEHAVIOUR_FEATURES, "topic_0", "topic_1", "text"]
+    assert groups["topic_1"] == [n + 1] and groups["text"] == [n + 2, n + 3, n + 4]
+    assert list(design.baseline_columns) == list(range(n + 2))
 
 
 def test_a_feature_the_model_uses_matters_and_noise_does_not():

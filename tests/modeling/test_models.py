@@ -6,7 +6,8 @@ from rednote.core.errors import UserError
 from rednote.embed.encoders import TfidfSvdEncoder, UseEncoder
 from rednote.features.cohort import BEHAVIOUR_FEATURES
 from rednote.features.topics import fit_topics, topic_table
-from rednote.modeling.models import build_design, class_weights, trainability_problem
+from rednote.modeling.design import build_design
+from rednote.modeling.models import class_weights, trainability_problem
 
 
 def users_frame(n: int, seed: int = 0) -> pd.DataFrame:
@@ -92,7 +93,7 @@ def test_topics_fit_and_table():
 
 def hybrid_data(n: int = 240, seed: int = 0):
     """Design columns of noise plus January days where retained users post in the last week: only the LSTM can tell."""
-    from rednote.modeling.models import Design, with_sequences
+    from rednote.modeling.design import Design, with_sequences
 
     rng = np.random.default_rng(seed)
     y = (rng.random(n) < 0.3).astype("float32")
@@ -100,7 +101,9 @@ def hybrid_data(n: int = 240, seed: int = 0):
     days[np.arange(n), rng.integers(0, 20, n), 0] = 1  # everyone posts once in the first 20 days
     late = np.flatnonzero(y == 1)
     days[late, rng.integers(24, 31, len(late)), 0] = 1  # the retained also in the last week
-    design = Design(rng.standard_normal((n, 6)).astype(np.float32), [f"topic_{k}" for k in range(6)], None)
+    design = Design(
+        rng.standard_normal((n, 6)).astype(np.float32), [f"topic_{k}" for k in range(6)], None, {"topics": slice(0, 6)}
+    )
     return with_sequences(design, days), y
 
 
@@ -127,16 +130,11 @@ def test_the_hybrid_model_reads_the_days_through_its_lstm_branch_and_reloads_ide
 
 
 def test_importance_groups_the_days_as_one_activity_feature():
-    from rednote.modeling.importance import feature_groups
-
     design, _ = hybrid_data(20)
-    groups = feature_groups(design.names)
+    groups = design.groups()
     assert len(groups["activity"]) == 155 and set(groups) == {*(f"topic_{k}" for k in range(6)), "activity"}
 
 
-def test_the_baseline_sees_behaviour_and_topics_only():
-    from rednote.modeling.models import baseline_columns
-
+def test_the_baseline_sees_behaviour_and_topics_only_and_the_days_follow_the_static_columns():
     design, _ = hybrid_data(10)
-    names = ["likes_sum", "text_0", *design.names]
-    assert [names[i] for i in baseline_columns(names)] == ["likes_sum", *(f"topic_{k}" for k in range(6))]
+    assert list(design.baseline_columns) == list(range(6)) and design.n_static == 6

@@ -20,19 +20,10 @@ from rednote.features.tokens import tokenize_all
 from rednote.features.topics import fit_topics
 from rednote.ingest.cleaning import clean_posts
 from rednote.ingest.schema import read_raw
+from rednote.modeling.design import build_design, reduce_text, with_sequences
 from rednote.modeling.evaluation import cross_validate, mean_oof, permutation_null, permutation_pvalue, repeated_folds
 from rednote.modeling.metrics import evaluate_model
-from rednote.modeling.models import (
-    baseline_columns,
-    baseline_fit,
-    build_design,
-    fit_logreg,
-    fit_named,
-    fold_fit,
-    reduce_text,
-    seed_tensorflow,
-    with_sequences,
-)
+from rednote.modeling.models import baseline_fit, fit_logreg, fit_named, fold_fit, seed_tensorflow
 
 pytestmark = pytest.mark.slow
 
@@ -123,7 +114,7 @@ def cv_figures(users: pd.DataFrame, labels: np.ndarray, params: Params, permutat
     topics = fit_topics(tokens, t.n_topics, t.max_features, t.min_df, t.max_df, t.seed).weights(tokens)
     text = reduce_text(make_encoder(e).fit(tokens).transform(tokens), tr.text_components, tr.seed)
     design = build_design(users, topics, text, everyone, tr.features, tr.log_counts)
-    base = baseline_columns(design.names)
+    base = design.baseline_columns
     y = labels.astype(int)
     folds = repeated_folds(y, ev.cv.folds, ev.cv.repeats, ev.seed)
     model = cross_validate(fold_fit(tr.model, tr), design.X, y, folds, tr.seed)
