@@ -3,6 +3,7 @@ de-duplicated, pseudonymized) + data quality (which crawler and format it recogn
 
 import logging
 
+from rednote.core.artifacts import DATA_QUALITY
 from rednote.core.io import write_json, write_table
 from rednote.core.params import load_params
 from rednote.core.stage import run
@@ -47,7 +48,7 @@ def main() -> None:
     if quality["recovered_times"]:
         log.info("%d time(s) recovered from note ids", quality["recovered_times"])
     write_table(posts, data.posts)
-    write_json(quality, "metrics/data_quality.json")
+    write_json(quality, DATA_QUALITY)
     log.info("wrote %d posts by %d users to %s", len(posts), quality["users"], data.posts)
 
 

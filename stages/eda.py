@@ -3,13 +3,14 @@
 import logging
 from pathlib import Path
 
+from rednote.core.artifacts import EDA_PLOTS
 from rednote.core.io import read_table, write_csv
 from rednote.core.params import load_params
 from rednote.core.stage import run
 from rednote.report import plots
 
 log = logging.getLogger("rednote.eda")
-OUT = Path("plots/eda")
+OUT = Path(EDA_PLOTS)
 
 
 def main() -> None:

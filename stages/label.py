@@ -2,6 +2,7 @@
 
 import logging
 
+from rednote.core.artifacts import COHORT
 from rednote.core.errors import UserError
 from rednote.core.io import read_table, write_json, write_table
 from rednote.core.params import load_params
@@ -46,7 +47,7 @@ def main() -> None:
                 name: {"users": int(row["size"]), "retained": int(row["sum"])} for name, row in by_split.iterrows()
             },
         },
-        "metrics/cohort.json",
+        COHORT,
     )
     log.info("wrote %d users (%d retained) to %s", len(users), int(users["retained"].sum()), data.users)
 

@@ -10,6 +10,7 @@ from rednote.adaptation.segments import (
     segment_users,
     study_clusters,
 )
+from rednote.core import artifacts as out
 from rednote.core.errors import UserError
 from rednote.core.io import read_array, read_table, write_csv, write_json
 from rednote.core.params import load_params
@@ -17,7 +18,7 @@ from rednote.core.stage import run
 from rednote.report import plots
 
 log = logging.getLogger("rednote.segment")
-TOPICS_JSON, OUT = Path("metrics/topics.json"), Path("plots/segment")
+TOPICS_JSON, OUT = Path(out.TOPICS), Path(out.SEGMENT_PLOTS)
 
 
 def main() -> None:
@@ -49,11 +50,11 @@ def main() -> None:
             "communities": com.summary,
             "study_mode": study or {"enabled": False},
         },
-        "metrics/segments.json",
+        out.SEGMENTS,
     )
-    write_csv(seg.outlier_table, "metrics/segment_outliers.csv")
-    write_csv(com.table, "metrics/segment_communities.csv")
-    write_csv(com.central, "metrics/segment_central_users.csv")
+    write_csv(seg.outlier_table, out.SEGMENT_OUTLIERS)
+    write_csv(com.table, out.SEGMENT_COMMUNITIES)
+    write_csv(com.central, out.SEGMENT_CENTRAL_USERS)
     plots.save(plots.pca_figure(seg.X, seg.choice.labels, seg.clusters, seg.outliers, p.seed), OUT / "pca_clusters.png")
     plots.save(
         plots.k_distance_figure(seg.kdist, p.dbscan.eps, p.dbscan.min_samples, int(seg.outliers.sum())),

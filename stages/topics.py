@@ -2,6 +2,7 @@
 
 import logging
 
+from rednote.core.artifacts import TOPICS
 from rednote.core.io import read_table, write_array, write_json
 from rednote.core.params import load_params
 from rednote.core.stage import run
@@ -26,7 +27,7 @@ def main() -> None:
     weights = model.weights(users["tokens"].tolist())
     table = topic_table(weights[train.to_numpy()], users.loc[train, "retained"], model.top_words(p.n_top_words))
     write_array(weights, data.topics)
-    write_json({"fitted_on": "train", "topics": table}, "metrics/topics.json")
+    write_json({"fitted_on": "train", "topics": table}, TOPICS)
     log.info("wrote %s topic weights to %s", weights.shape, data.topics)
 
 

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from rednote.core.artifacts import FINDINGS_MARKDOWN
 from rednote.core.errors import UserError
 
 #: Two numbers agree when ``|a - b| <= ABS_TOLERANCE + REL_TOLERANCE * max(|a|, |b|)``.
@@ -35,7 +36,7 @@ ABS_TOLERANCE = 1e-4
 REL_TOLERANCE = 2e-4
 #: The human-facing outputs: metrics and plot data (numbers) and the findings' text.
 NUMBER_GLOBS = ("metrics/*.json", "metrics/*.csv", "plots/**/*.csv", "dvclive/metrics.json", "dvclive/plots/**/*.tsv")
-FINDINGS = "reports/findings.md"
+FINDINGS = FINDINGS_MARKDOWN
 
 
 def agree(a: float, b: float) -> bool:

@@ -17,17 +17,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from rednote.core import artifacts as out
 from rednote.core.io import level_text
 
 #: The metrics files a report reads, by the short name the quotes use.
-SOURCES = {
-    "quality": "metrics/data_quality.json",
-    "cohort": "metrics/cohort.json",
-    "metrics": "metrics/metrics.json",
-    "factors": "metrics/factors.json",
-    "importance": "metrics/importance.json",
-    "topics": "metrics/topics.json",
-    "segments": "metrics/segments.json",
+METRICS_FILES = {
+    "quality": out.DATA_QUALITY,
+    "cohort": out.COHORT,
+    "metrics": out.METRICS,
+    "factors": out.FACTORS,
+    "importance": out.IMPORTANCE,
+    "topics": out.TOPICS,
+    "segments": out.SEGMENTS,
 }
 #: The retention study's headline, set against the majority-class accuracy of this run.
 STUDY_ACCURACY = 0.9938
@@ -36,7 +37,7 @@ BUNDLED_SAMPLE = "data/sample/tt_refugee_sample.csv"
 
 @dataclass
 class Quote:
-    """One number in the text: its source (a key of :data:`SOURCES`), key path, value and printed form."""
+    """One number in the text: its source (a key of :data:`METRICS_FILES`), key path, value and printed form."""
 
     source: str
     path: tuple[str, ...]
@@ -96,18 +97,15 @@ def printed(value: float, style: str) -> str:
     return f"{value:.3g}"
 
 
-def build(
-    run: dict[str, Any], params: dict[str, Any], changed: dict[str, tuple[Any, Any]] | None
-) -> tuple[list[Section], Findings]:
-    """The report's sections from a run's metrics (``run``), its params and the params that differ from the
-    committed ones (``changed``: dotted key → (committed, this run); None when git could not say)."""
+def build(run: dict[str, Any], params: dict[str, Any]) -> tuple[list[Section], Findings]:
+    """The report's sections from a run's metrics (``run``: source name → parsed JSON) and its params."""
     f = Findings(run)
     sections = [
         _data(f, params),
         _prediction(f),
         _factors(f),
         _adaptation(f),
-        _limits(f, params, changed),
+        _limits(f, params),
     ]
     return sections, f
 
@@ -139,7 +137,7 @@ def _data(f: Findings, params: dict[str, Any]) -> Section:
         f"({f.quote('metrics', 'test', 'base_rate', style='pct')}): these retained users are the effective sample "
         "size of every figure below."
     )
-    s.figures.append(("Daily active users", "plots/eda/daily_active_users.png"))
+    s.figures.append(("Daily active users", out.DAILY_ACTIVE_USERS_FIGURE))
     return s
 
 
@@ -184,7 +182,7 @@ def _prediction(f: Findings) -> Section:
         f"The retention study reported {printed(STUDY_ACCURACY, 'pct')} accuracy; predicting that nobody stays scores "
         f"{f.quote('metrics', 'test', 'majority_accuracy', style='pct')} here, so accuracy says nothing on its own."
     )
-    s.figures.append(("ROC curves, model and baseline", "reports/figures/roc.png"))
+    s.figures.append(("ROC curves, model and baseline", out.FINDINGS_ROC_FIGURE))
     return s
 
 
@@ -235,10 +233,10 @@ def _factors(f: Findings) -> Section:
     s.figures += [
         (
             f"Odds ratios per SD with {f.quote('factors', 'ci_level', style='level')} intervals",
-            "plots/explain/factors.png",
+            out.FACTORS_FIGURE,
         ),
-        ("Permutation importance", "plots/explain/importance.png"),
-        ("Words of retained and lost users", "plots/eda/word_clouds.png"),
+        ("Permutation importance", out.IMPORTANCE_FIGURE),
+        ("Words of retained and lost users", out.WORD_CLOUDS_FIGURE),
     ]
     return s
 
@@ -284,13 +282,35 @@ def _adaptation(f: Findings) -> Section:
         )
     )
     s.figures += [
-        ("User segments", "plots/segment/pca_clusters.png"),
-        ("Hashtag communities and their most central users", "plots/segment/community_network.png"),
+        ("User segments", out.CLUSTERS_FIGURE),
+        ("Hashtag communities and their most central users", out.NETWORK_FIGURE),
     ]
     return s
 
 
-def _limits(f: Findings, params: dict[str, Any], changed: dict[str, tuple[Any, Any]] | None) -> Section:
+#: The params that say what this run's answer is about: the crawl, the question's windows, how it was scored.
+KEY_PARAMS = (
+    "data.raw",
+    "label.observe_start",
+    "label.observe_end",
+    "label.target_start",
+    "label.target_end",
+    "embed.encoder",
+    "topics.n_topics",
+    "train.model",
+    "train.features",
+    "evaluate.scheme",
+)
+
+
+def param_value(params: dict[str, Any], dotted: str) -> Any:
+    node: Any = params
+    for key in dotted.split("."):
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
+
+
+def _limits(f: Findings, params: dict[str, Any]) -> Section:
     s = Section("5. What the data cannot say, and this run's parameters")
     s.paragraphs.append(
         f"Every interval above rests on {f.quote('cohort', 'retained_users', style='int')} retained users: with about 20 "
@@ -298,30 +318,12 @@ def _limits(f: Findings, params: dict[str, Any], changed: dict[str, tuple[Any, A
         "hashtag, so it sees the users who used it, not RedNote's new users at large; posting in February is the only "
         "sign of staying it has (a user who stayed but only read is counted as lost). Associations are not causes."
     )
-    if changed is None:
-        s.paragraphs.append("Parameters: git could not say which differ from the committed `params.yaml`.")
-    elif not changed:
-        s.paragraphs.append("Parameters: as committed in `params.yaml` (no `-S` changes).")
-    else:
-        rows = "\n".join(f"| `{k}` | {old} | {new} |" for k, (old, new) in sorted(changed.items()))
-        s.paragraphs.append(
-            "Parameters that differ from the committed `params.yaml`:\n\n| key | committed | this run |\n|---|---|---|\n"
-            + rows
-        )
+    rows = "\n".join(f"| `{k}` | {param_value(params, k)} |" for k in KEY_PARAMS)
+    s.paragraphs.append(
+        "The parameters that decide what this answer is about (all of them are in `params.yaml`; `make report` "
+        "lists those that differ from another commit):\n\n| key | this run |\n|---|---|\n" + rows
+    )
     return s
-
-
-def changed_params(committed: dict[str, Any], current: dict[str, Any], prefix: str = "") -> dict[str, tuple[Any, Any]]:
-    """Dotted keys whose value differs between two params mappings (``committed`` → ``current``)."""
-    out: dict[str, tuple[Any, Any]] = {}
-    for key in sorted(set(committed) | set(current)):
-        a, b = committed.get(key), current.get(key)
-        dotted = f"{prefix}{key}"
-        if isinstance(a, dict) and isinstance(b, dict):
-            out |= changed_params(a, b, dotted + ".")
-        elif a != b:
-            out[dotted] = (a, b)
-    return out
 
 
 def to_markdown(sections: list[Section]) -> str:

@@ -19,20 +19,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from rednote.core.artifacts import FINDINGS_MARKDOWN, VALIDATION_LOSS, pr_curve, roc_curve
 from rednote.core.errors import UserError
 from rednote.report import plots
 from rednote.report.compare import metrics_markdown
 
 #: (title, file, x column, y column) of the curves drawn for the report.
 KEY_PLOTS = (
-    ("ROC (out of fold under cv, test split under holdout)", "plots/evaluate/roc_model.csv", "fpr", "tpr"),
+    ("ROC (out of fold under cv, test split under holdout)", roc_curve("model"), "fpr", "tpr"),
     (
         "Precision-recall (out of fold under cv, test split under holdout)",
-        "plots/evaluate/pr_model.csv",
+        pr_curve("model"),
         "recall",
         "precision",
     ),
-    ("Validation loss per epoch", "dvclive/plots/metrics/eval/loss.tsv", "step", "loss"),
+    ("Validation loss per epoch", VALIDATION_LOSS, "step", "loss"),
 )
 
 
@@ -104,7 +105,7 @@ def write_report(ref: str, out: Path) -> Path:
         plots.save(overlay(title, x, y, before, after, ref), out / file)
         images.append((title, file))
     report = out / "report.md"
-    findings_diff = command("git", "diff", "--unified=0", ref, "--", "reports/findings.md")
+    findings_diff = command("git", "diff", "--unified=0", ref, "--", FINDINGS_MARKDOWN)
     report.write_text(markdown(ref, metrics_md, params_md, images, findings_diff), encoding="utf-8")
     return report
 

@@ -10,6 +10,8 @@ import pytest
 import yaml
 from e2e import ROOT
 
+from rednote.core.artifacts import declared_paths
+
 DVC = yaml.safe_load((ROOT / "dvc.yaml").read_text(encoding="utf-8"))
 
 
@@ -77,3 +79,24 @@ def test_each_figure_is_declared_once():
     folders = [d for d in declared if not Path(d).suffix]
     twice = [p for p in top if p in declared or any(p.startswith(folder + "/") for folder in folders)]
     assert not twice, f"declared both in a stage and in the top-level plots list: {twice}"
+
+
+def declared_outputs() -> set[str]:
+    """Every path a stage of dvc.yaml declares as an output, metric or plot."""
+    out = set()
+    for stage in DVC["stages"].values():
+        for kind in ("outs", "metrics", "plots"):
+            out |= {p if isinstance(p, str) else next(iter(p)) for p in stage.get(kind, [])}
+    return out
+
+
+def undeclared(paths: list[str], declared: set[str]) -> list[str]:
+    return [p for p in paths if not any(p == d or p.startswith(d.rstrip("/") + "/") for d in declared)]
+
+
+def test_every_shared_path_is_declared_as_some_stages_output():
+    assert undeclared(declared_paths(), declared_outputs()) == []
+
+
+def test_the_path_check_notices_a_path_no_stage_declares():
+    assert undeclared(["metrics/new.json", "plots/eda/x.png"], declared_outputs()) == ["metrics/new.json"]
