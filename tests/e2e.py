@@ -13,7 +13,9 @@ import yaml
 from rednote.core.params import set_keys
 
 ROOT = Path(__file__).resolve().parents[1]
-SKIP = {".git", ".venv", "__pycache__", ".pytest_cache", ".hypothesis", "interim", "features", "models", "cache", "tmp"}
+#: Not copied: caches anywhere, and the pipeline's outputs and DVC's cache (paths from the repository root).
+SKIP_NAMES = {".git", ".venv", "__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache"}
+SKIP_PATHS = {"data/interim", "data/features", "models", ".dvc/cache", ".dvc/tmp", "tmp"}
 
 
 def env() -> dict[str, str]:
@@ -43,7 +45,8 @@ def copy_repo(dest: Path) -> Path:
     """Copy the working tree (code, params, sample data; no caches or outputs) to ``dest`` and git-init it."""
 
     def ignore(folder: str, names: list[str]) -> set[str]:
-        return {n for n in names if n in SKIP or n.endswith(".pyc")}
+        where = Path(folder).relative_to(ROOT)
+        return {n for n in names if n in SKIP_NAMES or n.endswith(".pyc") or (where / n).as_posix() in SKIP_PATHS}
 
     shutil.copytree(ROOT, dest, ignore=ignore)
     for generated in ("metrics", "plots", "dvc.lock"):
