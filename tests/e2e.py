@@ -74,6 +74,31 @@ def write_params(folder: Path, changes: dict[str, object], base: Path | None = N
     return params
 
 
+#: Params that make an end-to-end run take seconds: the TF-IDF encoder, few epochs, small bootstrap and permutation counts.
+FAST = {"embed.encoder": "tfidf", "train.epochs": 6, "evaluate.bootstrap": 50, "evaluate.permutations": 20}
+
+
+def slice_repo(dest: Path, posts: int = 1600, seed: int = 7, changes: dict[str, object] = FAST) -> Path:
+    """A copy of the repository on a generated crawl of ``posts`` posts, with params ``changes``, committed."""
+    repo = copy_repo(dest)
+    crawl = repo / "data" / "sample" / "slice.csv"
+    sh(
+        repo,
+        "python",
+        "-m",
+        "rednote.synthetic.sample",
+        "--posts",
+        str(posts),
+        "--seed",
+        str(seed),
+        "--out",
+        str(crawl),
+    )
+    write_params(repo, {"data.raw": "data/sample/slice.csv", **changes})
+    commit(repo, "small slice")
+    return repo
+
+
 def commit(repo: Path, message: str) -> None:
     sh(repo, "git", "add", "-A")
     sh(repo, "git", "commit", "-qm", message)

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from e2e import commit, copy_repo, sh, write_params
+from e2e import commit, sh, slice_repo
 
 pytestmark = pytest.mark.slow
 
@@ -16,21 +16,7 @@ def embedded(output: str) -> int:
 
 
 def test_a_temporary_experiment_workspace_reuses_the_first_workspaces_vectors(tmp_path):
-    repo = copy_repo(tmp_path / "repo")
-    sh(
-        repo,
-        "python",
-        "-m",
-        "rednote.synthetic.sample",
-        "--posts",
-        "400",
-        "--seed",
-        "7",
-        "--out",
-        "data/sample/slice.csv",
-    )
-    write_params(repo, {"data.raw": "data/sample/slice.csv", "embed.encoder": "use"})
-    commit(repo, "a small slice")
+    repo = slice_repo(tmp_path / "repo", posts=400, changes={"embed.encoder": "use"})
     first = sh(repo, "dvc", "repro", "embed")
     assert embedded(first.stdout + first.stderr) > 100
     assert list((repo / ".dvc" / "cache" / "rednote-embeddings").glob("*/*.npy"))  # in the repository's DVC cache

@@ -4,19 +4,14 @@ import json
 
 import pandas as pd
 import pytest
-from e2e import commit, copy_repo, sh, write_params
+from e2e import commit, sh, slice_repo, write_params
 
 pytestmark = pytest.mark.slow
-FAST = {"embed.encoder": "tfidf", "train.epochs": 6, "evaluate.bootstrap": 50, "evaluate.permutations": 20}
 
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
-    repo = copy_repo(tmp_path_factory.mktemp("e2e") / "repo")
-    slice_path = repo / "data" / "sample" / "slice.csv"
-    sh(repo, "python", "-m", "rednote.synthetic.sample", "--posts", "1600", "--seed", "7", "--out", str(slice_path))
-    write_params(repo, {"data.raw": "data/sample/slice.csv", **FAST})
-    commit(repo, "small slice")
+    repo = slice_repo(tmp_path_factory.mktemp("e2e") / "repo")
     sh(repo, "dvc", "repro")
     commit(repo, "first run")
     return repo

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from e2e import commit, copy_repo, sh, write_params
+from e2e import sh, slice_repo
 
 pytestmark = pytest.mark.slow
-FAST = {"embed.encoder": "tfidf", "train.epochs": 6, "evaluate.bootstrap": 50, "evaluate.permutations": 20}
 
 #: Installed in every Python process of the run through PYTHONPATH: logs (script, event, path or program).
 SITECUSTOMIZE = """
@@ -94,11 +93,7 @@ def undeclared_reads(log: list[list[str]], repo: Path, stages: dict, params: dic
 
 @pytest.fixture(scope="module")
 def run_log(tmp_path_factory):
-    repo = copy_repo(tmp_path_factory.mktemp("reads") / "repo")
-    slice_path = repo / "data" / "sample" / "slice.csv"
-    sh(repo, "python", "-m", "rednote.synthetic.sample", "--posts", "1600", "--seed", "7", "--out", str(slice_path))
-    write_params(repo, {"data.raw": "data/sample/slice.csv", **FAST})
-    commit(repo, "small slice")
+    repo = slice_repo(tmp_path_factory.mktemp("reads") / "repo")
     hook = tmp_path_factory.mktemp("hook")
     (hook / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
     log = hook / "reads.jsonl"
