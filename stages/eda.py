@@ -7,7 +7,8 @@ from rednote.core.artifacts import EDA_PLOTS
 from rednote.core.io import read_table, write_csv
 from rednote.core.params import load_params
 from rednote.core.stage import run
-from rednote.report import plots
+from rednote.report.figures import eda as figures
+from rednote.report.figures.common import save
 
 log = logging.getLogger("rednote.eda")
 OUT = Path(EDA_PLOTS)
@@ -19,19 +20,19 @@ def main() -> None:
     posts, users = read_table(data.posts), read_table(data.users)
     # Label-aware figures use training users only, so no look at test labels steers a modelling choice.
     users = users[users["split"] == "train"]
-    plots.save(plots.count_distributions(users), OUT / "count_distributions.png")
-    plots.save(plots.counts_by_retention(users), OUT / "counts_by_retention.png")
-    fig, matrix = plots.correlation(users)
-    plots.save(fig, OUT / "correlation.png")
+    save(figures.count_distributions(users), OUT / "count_distributions.png")
+    save(figures.counts_by_retention(users), OUT / "counts_by_retention.png")
+    fig, matrix = figures.correlation(users)
+    save(fig, OUT / "correlation.png")
     write_csv(matrix.reset_index(names="feature"), OUT / "correlation.csv")
-    fig, daily = plots.daily_active(posts)
-    plots.save(fig, OUT / "daily_active_users.png")
+    fig, daily = figures.daily_active(posts)
+    save(fig, OUT / "daily_active_users.png")
     write_csv(daily, OUT / "daily_active_users.csv")
-    fig, words = plots.top_words(users["tokens"], users["retained"], p.top_words)
-    plots.save(fig, OUT / "top_words.png")
+    fig, words = figures.top_words(users["tokens"], users["retained"], p.top_words)
+    save(fig, OUT / "top_words.png")
     write_csv(words, OUT / "top_words.csv")
-    fig, cloud_words = plots.word_clouds(users["tokens"], users["retained"], p.wordcloud_words, p.seed)
-    plots.save(fig, OUT / "word_clouds.png")
+    fig, cloud_words = figures.word_clouds(users["tokens"], users["retained"], p.wordcloud_words, p.seed)
+    save(fig, OUT / "word_clouds.png")
     write_csv(cloud_words, OUT / "word_clouds.csv")
     log.info("wrote EDA figures for %d posts and %d training users to %s", len(posts), len(users), OUT)
 

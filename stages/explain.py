@@ -18,7 +18,8 @@ from rednote.modeling.factors import factors_report
 from rednote.modeling.importance import model_importance, no_importance
 from rednote.modeling.models import KERAS_MODELS, load_fits, seed_tensorflow
 from rednote.modeling.run_record import read_run_record
-from rednote.report import plots
+from rednote.report.figures import explain as figures
+from rednote.report.figures.common import notice, save
 
 log = logging.getLogger("rednote.explain")
 
@@ -31,15 +32,15 @@ def main() -> None:
     factors, odds = factors_report(users, base.X.astype(float), base.names, p)
     title = f"Retention odds ratio per SD ({int(users['retained'].sum())} retained of {len(users)} users)"
     if odds is None:
-        plots.save(plots.notice("Retention factors: none", factors["degenerate"]), out.FACTORS_FIGURE)
+        save(notice("Retention factors: none", factors["degenerate"]), out.FACTORS_FIGURE)
     else:
-        plots.save(plots.forest(odds, title, p.ci_level), out.FACTORS_FIGURE)
+        save(figures.forest(odds, title, p.ci_level), out.FACTORS_FIGURE)
     write_json(factors, out.FACTORS)
     record = read_run_record(out.RUN_RECORD)
     if record.degenerate:  # say why, and write every declared output
         log.warning("nothing to explain: %s", record.degenerate)
         table, report = no_importance(record, p.ci_level)
-        figure = plots.notice("Permutation importance: no model", record.degenerate)
+        figure = notice("Permutation importance: no model", record.degenerate)
     else:
         if record.model in KERAS_MODELS:  # TensorFlow only when a Keras model is loaded (its import costs seconds)
             seed_tensorflow(t.seed, t.threads)
@@ -47,10 +48,10 @@ def main() -> None:
         design = model_design(users, topics, read_array(data.embeddings), sequences, record.scheme, t)
         fits = load_fits(record, Path(out.FITS), design.X.shape[1], t, design.n_static)
         table, report = model_importance(record, design, users, read_table(data.predictions), fits, p)
-        figure = plots.importance(table, record.model, report["scored_on"], p.ci_level)
+        figure = figures.importance(table, record.model, report["scored_on"], p.ci_level)
         log.info("top features: %s", ", ".join(table["feature"].head(5)))
     write_csv(table, out.IMPORTANCE_TABLE)
-    plots.save(figure, out.IMPORTANCE_FIGURE)
+    save(figure, out.IMPORTANCE_FIGURE)
     write_json(report, out.IMPORTANCE)
 
 

@@ -12,7 +12,8 @@ from rednote.core import artifacts as out
 from rednote.core.io import atomic_path
 from rednote.core.params import PARAMS_FILE, load_params
 from rednote.core.stage import run
-from rednote.report import plots
+from rednote.report.figures.common import save
+from rednote.report.figures.findings import roc_curves
 from rednote.report.findings import METRICS_FILES, build, to_html, to_markdown
 
 log = logging.getLogger("rednote.findings")
@@ -24,7 +25,7 @@ def main() -> None:
     metrics = {name: json.loads(Path(path).read_text(encoding="utf-8")) for name, path in METRICS_FILES.items()}
     sections, findings = build(metrics, params)
     roc = [pd.read_csv(out.roc_curve(name)) for name in out.SCORED]
-    plots.save(plots.roc_curves(*roc, "ROC, out of fold"), out.FINDINGS_ROC_FIGURE)
+    save(roc_curves(*roc, "ROC, out of fold"), out.FINDINGS_ROC_FIGURE)
     images = {path: Path(path).read_bytes() for s in sections for _, path in s.figures if Path(path).exists()}
     for path, text in ((out.FINDINGS_MARKDOWN, to_markdown(sections)), (out.FINDINGS_HTML, to_html(sections, images))):
         with atomic_path(path) as tmp:

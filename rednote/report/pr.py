@@ -21,8 +21,8 @@ import pandas as pd
 
 from rednote.core.artifacts import FINDINGS_MARKDOWN, VALIDATION_LOSS, pr_curve, roc_curve
 from rednote.core.errors import UserError
-from rednote.report import plots
 from rednote.report.compare import metrics_markdown
+from rednote.report.figures.common import plt, save, use_cjk_font
 
 #: (title, file, x column, y column) of the curves drawn for the report.
 KEY_PLOTS = (
@@ -59,8 +59,8 @@ def read_at(ref: str | None, path: str) -> pd.DataFrame | None:
 
 def overlay(title: str, x: str, y: str, before: pd.DataFrame | None, after: pd.DataFrame | None, ref: str):
     """One figure with the ref's curve and the working tree's."""
-    plots.use_cjk_font()
-    fig, ax = plots.plt.subplots(figsize=(5, 4))
+    use_cjk_font()
+    fig, ax = plt.subplots(figsize=(5, 4))
     for frame, label, style in ((before, ref, "--"), (after, "workspace", "-")):
         if frame is not None and not frame.empty:
             ax.plot(frame[x], frame[y], style, label=label)
@@ -102,7 +102,7 @@ def write_report(ref: str, out: Path) -> Path:
         if before is None and after is None:
             continue
         file = Path(path).with_suffix("").as_posix().replace("/", "_") + ".png"  # unique: two plots share a stem
-        plots.save(overlay(title, x, y, before, after, ref), out / file)
+        save(overlay(title, x, y, before, after, ref), out / file)
         images.append((title, file))
     report = out / "report.md"
     findings_diff = command("git", "diff", "--unified=0", ref, "--", FINDINGS_MARKDOWN)

@@ -13,7 +13,7 @@ from rednote.adaptation.communities import (
     users_within_budget,
 )
 from rednote.core.params import CommunityParams
-from rednote.report.plots import sizes_figure
+from rednote.report.figures.segment import sizes_figure
 
 PARAMS = CommunityParams.model_validate(
     {

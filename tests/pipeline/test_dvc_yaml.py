@@ -100,3 +100,18 @@ def test_every_shared_path_is_declared_as_some_stages_output():
 
 def test_the_path_check_notices_a_path_no_stage_declares():
     assert undeclared(["metrics/new.json", "plots/eda/x.png"], declared_outputs()) == ["metrics/new.json"]
+
+
+def stages_depending_on(path: str) -> set[str]:
+    return {
+        name
+        for name, stage in DVC["stages"].items()
+        if path in {d if isinstance(d, str) else next(iter(d)) for d in stage.get("deps", [])}
+    }
+
+
+@pytest.mark.parametrize("stage", ["eda", "segment", "explain", "findings"])
+def test_a_stages_figures_rerun_that_stage_only(stage):
+    """Restyling one stage's figures reruns that stage (and findings, through the figures it embeds), nothing else."""
+    assert stages_depending_on(f"rednote/report/figures/{stage}.py") == {stage}
+    assert stages_depending_on(f"stages/{stage}.py") == {stage}

@@ -4,7 +4,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from rednote.report.plots import community_network, word_clouds
+from rednote.report.figures.eda import word_clouds
+from rednote.report.figures.segment import community_network
 
 
 def test_word_clouds_size_words_by_users_not_by_repeats():
