@@ -32,10 +32,10 @@ from pathlib import Path
 from small_cohort import SAMPLE, run_stage  # the script's own folder is importable
 from workspace import copy_code, set_params
 
+from rednote.modeling.models import MODELS  # the registry's models, cheapest first
 from rednote.synthetic.sample import generate_crawl_with_truth
 
 ENCODERS = ("use", "tfidf", "fasttext")
-MODELS = ("logreg", "gbt", "mlp", "hybrid")
 
 
 def prepare(workdir: Path, name: str, raw: Path) -> Path:

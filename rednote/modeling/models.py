@@ -30,10 +30,6 @@ from rednote.modeling.linear import l2_logistic
 from rednote.modeling.metrics import best_f1_threshold
 from rednote.modeling.run_record import RunRecord
 
-MODELS = ("mlp", "logreg", "gbt", "hybrid")
-#: The Keras models: fitted with early stopping on held-back rows, saved as weights.
-KERAS_MODELS = ("mlp", "hybrid")
-
 
 def class_weights(y: np.ndarray, enabled: bool) -> dict[int, float] | None:
     """Balanced class weights ``n / (2 n_c)`` when ``enabled``, else None."""
@@ -209,6 +205,112 @@ def fit_gbt(X: np.ndarray, y: np.ndarray, train: np.ndarray, p: TrainParams) -> 
     return model.fit(X[train], y[train])
 
 
+def _keras_predict(model: Any, X: np.ndarray, n_static: int, name: str) -> np.ndarray:
+    inputs = keras_inputs(name, X, n_static)
+    if len(X) <= 8192:  # one call without predict()'s per-call set-up (permutation importance calls this often)
+        return np.asarray(model.predict_on_batch(inputs)).ravel().astype("float64")
+    return model.predict(inputs, batch_size=4096, verbose=0).ravel().astype("float64")
+
+
+def _save_weights(model: Any, folder: Path) -> Path:
+    path = folder / "model.weights.h5"
+    model.save_weights(path)
+    return path
+
+
+def _pickle(model: Any, folder: Path) -> Path:
+    path = folder / "model.pkl"
+    path.write_bytes(pickle.dumps(model))
+    return path
+
+
+def _unpickle(folder: Path, n_features: int, p: TrainParams, n_static: int) -> Any:
+    return pickle.loads((folder / "model.pkl").read_bytes())
+
+
+def _keras_loader(name: str) -> Callable[[Path, int, TrainParams, int], Any]:
+    def load(folder: Path, n_features: int, p: TrainParams, n_static: int) -> Any:
+        model = build_keras(name, n_features, n_static, p)
+        model.load_weights(folder / "model.weights.h5")
+        return model
+
+    return load
+
+
+def _keras_fit(name: str) -> Callable[..., Any]:
+    def fit(
+        X: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray, p: TrainParams, callbacks: list, n_static: int
+    ) -> Any:
+        return fit_mlp(X, y, train, val, p, callbacks, name, n_static)[0]
+
+    return fit
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Everything the pipeline knows of a model, so adding one is one spec here (and its name in the params schema).
+
+    ``fit(X, y, train, val, p, callbacks, n_static)`` returns the fitted model (``val`` rows and ``callbacks`` are
+    for models that early-stop); ``predict(model, X, n_static)`` gives P(retained) per row; ``save(model, folder)``
+    writes it and returns the file; ``load(folder, n_features, p, n_static)`` reads it back. ``early_stops``: the
+    model needs held-back rows (under cv a share of each fold's training part, where it also picks its threshold);
+    it is then a Keras model (TensorFlow seeded, DVCLive's per-epoch callback).
+    """
+
+    name: str
+    fit: Callable[..., Any]
+    predict: Callable[[Any, np.ndarray, int], np.ndarray]
+    save: Callable[[Any, Path], Path]
+    load: Callable[[Path, int, TrainParams, int], Any]
+    early_stops: bool = False
+
+
+def _sklearn_predict(model: Any, X: np.ndarray, n_static: int) -> np.ndarray:
+    return model.predict_proba(X)[:, 1].astype("float64")
+
+
+def _on_train_rows(fit: Callable[[np.ndarray, np.ndarray, np.ndarray, TrainParams], Any]) -> Callable[..., Any]:
+    """A spec's ``fit`` for a model that needs no validation rows or callbacks."""
+
+    def fit_spec(
+        X: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray, p: TrainParams, callbacks: list, n_static: int
+    ) -> Any:
+        return fit(X, y, train, p)
+
+    return fit_spec
+
+
+def _keras_spec(name: str) -> ModelSpec:
+    """The study's MLP (``mlp``) or its hybrid with an LSTM branch (``hybrid``), early-stopped, saved as weights."""
+
+    def predict(model: Any, X: np.ndarray, n_static: int) -> np.ndarray:
+        return _keras_predict(model, X, n_static, name)
+
+    return ModelSpec(name, _keras_fit(name), predict, _save_weights, _keras_loader(name), early_stops=True)
+
+
+#: The registry: ``train.model`` names one of these (``core/params.py`` lists the same names; a test checks).
+REGISTRY: dict[str, ModelSpec] = {
+    spec.name: spec
+    for spec in (
+        ModelSpec("logreg", _on_train_rows(fit_logreg), _sklearn_predict, _pickle, _unpickle),
+        ModelSpec("gbt", _on_train_rows(fit_gbt), _sklearn_predict, _pickle, _unpickle),
+        _keras_spec("mlp"),
+        _keras_spec("hybrid"),
+    )
+}
+MODELS = tuple(REGISTRY)
+#: The Keras models: fitted with early stopping on held-back rows, saved as weights.
+KERAS_MODELS = tuple(name for name, spec in REGISTRY.items() if spec.early_stops)
+
+
+def spec_of(name: str) -> ModelSpec:
+    """The registry's spec for ``name``; one sentence when there is none."""
+    if name not in REGISTRY:
+        raise UserError(f"train.model={name!r} is not a model here; use one of {', '.join(MODELS)}.")
+    return REGISTRY[name]
+
+
 @dataclass
 class Fitted:
     """A trained model of any kind behind one interface: ``predict`` gives P(retained) per row."""
@@ -218,32 +320,17 @@ class Fitted:
     n_static: int = 0  # hybrid: how many leading design columns feed the MLP branch (the rest are the days)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        if self.name in KERAS_MODELS:
-            inputs = keras_inputs(self.name, X, self.n_static)
-            if len(X) <= 8192:  # one call without predict()'s per-call set-up (permutation importance calls this often)
-                return np.asarray(self.model.predict_on_batch(inputs)).ravel().astype("float64")
-            return self.model.predict(inputs, batch_size=4096, verbose=0).ravel().astype("float64")
-        return self.model.predict_proba(X)[:, 1].astype("float64")
+        return spec_of(self.name).predict(self.model, X, self.n_static)
 
     def save(self, folder: Path) -> Path:
-        """Write the model into ``folder`` (Keras weights for the MLP, a pickle otherwise); return the path."""
+        """Write the model into ``folder`` (its spec says how); return the file."""
         folder.mkdir(parents=True, exist_ok=True)
-        if self.name in KERAS_MODELS:
-            path = folder / "model.weights.h5"
-            self.model.save_weights(path)
-        else:
-            path = folder / "model.pkl"
-            path.write_bytes(pickle.dumps(self.model))
-        return path
+        return spec_of(self.name).save(self.model, folder)
 
 
 def load_fitted(name: str, folder: Path, n_features: int, p: TrainParams, n_static: int = 0) -> Fitted:
     """Load what :meth:`Fitted.save` wrote for model ``name`` (``n_static``: the hybrid's design columns)."""
-    if name in KERAS_MODELS:
-        model = build_keras(name, n_features, n_static, p)
-        model.load_weights(folder / "model.weights.h5")
-        return Fitted(name, model, n_static)
-    return Fitted(name, pickle.loads((folder / "model.pkl").read_bytes()))
+    return Fitted(name, spec_of(name).load(folder, n_features, p, n_static), n_static)
 
 
 def load_fits(record: RunRecord, folder: Path, n_features: int, p: TrainParams, n_static: int) -> list[list[Fitted]]:
@@ -261,15 +348,8 @@ def fit_named(
     callbacks: list | None = None,
     n_static: int = 0,
 ) -> Fitted:
-    """Fit the model ``train.model`` names: ``mlp`` (the study's), ``logreg``, ``gbt`` or ``hybrid``."""
-    if name in KERAS_MODELS:
-        model, _ = fit_mlp(X, y, train, val, p, callbacks, name, n_static)
-        return Fitted(name, model, n_static)
-    if name == "logreg":
-        return Fitted(name, fit_logreg(X, y, train, p))
-    if name == "gbt":
-        return Fitted(name, fit_gbt(X, y, train, p))
-    raise UserError(f"train.model={name!r} is not a model here; use one of {', '.join(MODELS)}.")
+    """Fit the model ``train.model`` names on ``train`` rows (early-stopping ones on ``val``)."""
+    return Fitted(name, spec_of(name).fit(X, y, train, val, p, callbacks or [], n_static), n_static)
 
 
 def live_callback(live: Any) -> Any:
@@ -314,33 +394,27 @@ class FoldModel:
 def fold_fit(name: str, p: TrainParams, n_static: int = 0) -> Callable[[np.ndarray, np.ndarray, int], FoldModel]:
     """A fit function for :func:`rednote.modeling.evaluation.cross_validate`: ``fit(X_train, y_train, seed)``.
 
-    ``logreg`` and ``gbt`` fit on all rows given (GBT early-stops on its own held-back share of
-    them). ``mlp`` holds back a stratified ``train.early_stopping_share`` of the rows given for early
-    stopping and LR reduction, and chooses its threshold (max F1) there; Keras is reseeded with the
-    fold's seed so each fold repeats exactly.
+    Most models fit on all rows given (GBT early-stops on its own held-back share of them). A model whose spec
+    ``early_stops`` (the Keras ones) holds back a stratified ``train.early_stopping_share`` of the rows given for
+    early stopping and LR reduction, and chooses its threshold (max F1) there; Keras is reseeded with the fold's
+    seed so each fold repeats exactly.
     """
+    spec = spec_of(name)
 
     def fit(X: np.ndarray, y: np.ndarray, seed: int) -> FoldModel:
         q = p.model_copy(update={"seed": seed})
-        rows = np.ones(len(y), dtype=bool)
-        if name == "logreg":
-            return FoldModel(Fitted(name, fit_logreg(X, y, rows, q)))
-        if name == "gbt":
-            return FoldModel(Fitted(name, fit_gbt(X, y, rows, q)))
-        if name in KERAS_MODELS:
-            import keras
+        if not spec.early_stops:
+            everyone = np.ones(len(y), dtype=bool)
+            return FoldModel(Fitted(name, spec.fit(X, y, everyone, ~everyone, q, [], n_static), n_static))
+        import keras
 
-            keras.utils.set_random_seed(seed)
-            index = np.arange(len(y))
-            stratify = y if np.bincount(y.astype(int), minlength=2).min() >= 2 else None
-            inner, held = train_test_split(
-                index, test_size=p.early_stopping_share, random_state=seed, stratify=stratify
-            )
-            train, val = np.isin(index, inner), np.isin(index, held)
-            model, _ = fit_mlp(X, y.astype("float32"), train, val, q, None, name, n_static)
-            fitted = Fitted(name, model, n_static)
-            return FoldModel(fitted, best_f1_threshold(y[val], fitted.predict(X[val])))
-        raise UserError(f"train.model={name!r} is not a model here; use one of {', '.join(MODELS)}.")
+        keras.utils.set_random_seed(seed)
+        index = np.arange(len(y))
+        stratify = y if np.bincount(y.astype(int), minlength=2).min() >= 2 else None
+        inner, held = train_test_split(index, test_size=p.early_stopping_share, random_state=seed, stratify=stratify)
+        train, val = np.isin(index, inner), np.isin(index, held)
+        fitted = Fitted(name, spec.fit(X, y.astype("float32"), train, val, q, [], n_static), n_static)
+        return FoldModel(fitted, best_f1_threshold(y[val], fitted.predict(X[val])))
 
     return fit
 

@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from e2e import ROOT
 
 from rednote.core.errors import UserError
 from rednote.embed.encoders import TfidfSvdEncoder, UseEncoder
@@ -138,3 +139,39 @@ def test_importance_groups_the_days_as_one_activity_feature():
 def test_the_baseline_sees_behaviour_and_topics_only_and_the_days_follow_the_static_columns():
     design, _ = hybrid_data(10)
     assert list(design.baseline_columns) == list(range(6)) and design.n_static == 6
+
+
+def test_the_params_schema_allows_exactly_the_registrys_models():
+    from typing import get_args
+
+    from rednote.core.params import TrainParams
+    from rednote.modeling.models import REGISTRY
+
+    assert set(get_args(TrainParams.model_fields["model"].annotation)) == set(REGISTRY)
+
+
+def test_every_registered_model_fits_predicts_saves_and_loads_the_same(tmp_path):
+    from rednote.core.params import load_params
+    from rednote.modeling.models import REGISTRY, fit_named, load_fitted, seed_tensorflow
+
+    p = load_params(ROOT / "params.yaml").train.model_copy(update={"epochs": 2})
+    seed_tensorflow(p.seed, p.threads)
+    design, y = hybrid_data(120)
+    split = np.array(["train", "val"] * 60)
+    train, val = split == "train", split == "val"
+    for name in REGISTRY:
+        fitted = fit_named(name, design.X, y, train, val, p, n_static=6)
+        scores = fitted.predict(design.X)
+        assert scores.shape == (120,) and np.all((scores >= 0) & (scores <= 1)), name
+        fitted.save(tmp_path / name)
+        again = load_fitted(name, tmp_path / name, design.X.shape[1], p, n_static=6)
+        np.testing.assert_allclose(again.predict(design.X), scores, rtol=1e-6, atol=1e-7, err_msg=name)
+
+
+def test_an_unknown_model_is_one_sentence():
+    from rednote.modeling.models import spec_of
+
+    with pytest.raises(
+        UserError, match=r"^train.model='svm' is not a model here; use one of logreg, gbt, mlp, hybrid\."
+    ):
+        spec_of("svm")
