@@ -142,6 +142,45 @@ TABLE_COLUMNS = ["community", "size", "top_tags", "retention_n", "retained", "re
 CENTRAL_COLUMNS = ["rank", "user_id", "pagerank", "community", "degree"]
 
 
+def _no_edges_reason(p: CommunityParams, sample_size: int | None) -> str:
+    where = (
+        f" (in a sample of {sample_size} users that fits segment.communities.max_pairs={p.max_pairs})"
+        if sample_size
+        else ""
+    )
+    return (
+        f"no two users share a hashtag kept after dropping tags on more than {p.max_tag_share} of users{where}"
+        "; raise segment.communities.max_tag_share if the crawl has few distinct tags"
+    )
+
+
+def _community_rows(tm: TagMatrix, groups: list, retained: np.ndarray, counted: np.ndarray, n_tags: int) -> list[dict]:
+    """One row per community: its size, most used tags and retention rate on ``counted`` users."""
+    rows = []
+    for c, group in enumerate(groups):
+        tags_here = top_tags(tm, group, n_tags)
+        top = "; ".join(f"{t} ({m})" for t, m in tags_here)
+        rows.append({"community": c, "size": len(group), "top_tags": top, **retention(retained, counted, group)})
+    return rows
+
+
+def _central_users(graph: nx.Graph, groups: list, rank: dict, user_ids: Sequence[str], top_n: int) -> pd.DataFrame:
+    """The ``top_n`` users by PageRank, with their community and degree."""
+    membership = {node: c for c, group in enumerate(groups) for node in group}
+    top = sorted(rank, key=lambda node: (-rank[node], node))[:top_n]
+    rows = [
+        {
+            "rank": i + 1,
+            "user_id": user_ids[node],
+            "pagerank": rank[node],
+            "community": membership[node],
+            "degree": graph.degree[node],
+        }  # fmt: skip
+        for i, node in enumerate(top)
+    ]
+    return pd.DataFrame(rows, columns=CENTRAL_COLUMNS)
+
+
 def find_communities(
     user_ids: Sequence[str],
     tags: Sequence[Sequence[str]],
@@ -159,72 +198,32 @@ def find_communities(
     retained, counted = np.asarray(retained), np.asarray(counted, dtype=bool)
     tm = tag_matrix(tags, p.max_tag_share)
     sample = users_within_budget(tm.matrix, p.max_pairs, seed)
-    sampled = len(sample) < len(user_ids)
+    sample_size = len(sample) if len(sample) < len(user_ids) else None
     graph = tag_graph(tm.matrix, p.min_shared_tags, sample)
-    shown = p.n_top_tags * 4
     summary = {
         "graph": "users linked by shared hashtags, weight = number of shared tags",
         "max_tag_share": p.max_tag_share,
         "max_pairs": p.max_pairs,
         "tags_kept": len(tm.tags),
-        "tags_dropped_as_too_common": dict(list(tm.too_common.items())[:shown]),
+        "tags_dropped_as_too_common": dict(list(tm.too_common.items())[: p.n_top_tags * 4]),
         "n_tags_dropped_as_too_common": len(tm.too_common),
         "tag_pairs": tag_pairs(tm.matrix),
-        "users_sampled_for_pair_budget": len(sample) if sampled else None,
+        "users_sampled_for_pair_budget": sample_size,
         "users_in_graph": graph.number_of_nodes(),
         "users_without_shared_tag": len(sample) - graph.number_of_nodes(),
         "edges": graph.number_of_edges(),
     }
     if graph.number_of_edges() == 0:
-        summary.update(
-            count=0,
-            modularity=None,
-            reason=(
-                f"no two users share a hashtag kept after dropping tags on more than {p.max_tag_share} of users"
-                + (
-                    f" (in a sample of {len(sample)} users that fits segment.communities.max_pairs={p.max_pairs})"
-                    if sampled
-                    else ""
-                )
-                + "; raise segment.communities.max_tag_share if the crawl has few distinct tags"
-            ),
-        )
+        summary.update(count=0, modularity=None, reason=_no_edges_reason(p, sample_size))
         return Communities(summary, pd.DataFrame(columns=TABLE_COLUMNS), pd.DataFrame(columns=CENTRAL_COLUMNS), graph)
-    resolution = p.resolution
-    groups = louvain(graph, resolution, seed)
-    membership = {node: c for c, group in enumerate(groups) for node in group}
-    n_tags = p.n_top_tags
-    rows = []
-    for c, group in enumerate(groups):
-        tags_here = top_tags(tm, group, n_tags)
-        rows.append(
-            {
-                "community": c,
-                "size": len(group),
-                "top_tags": "; ".join(f"{t} ({m})" for t, m in tags_here),
-                **retention(retained, counted, group),
-            }
-        )
-    table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    groups = louvain(graph, p.resolution, seed)
+    rows = _community_rows(tm, groups, retained, counted, p.n_top_tags)
     rank = nx.pagerank(graph, weight="weight")
-    top = sorted(rank, key=lambda node: (-rank[node], node))[: p.top_central]
-    central = pd.DataFrame(
-        [
-            {
-                "rank": i + 1,
-                "user_id": user_ids[node],
-                "pagerank": rank[node],
-                "community": membership[node],
-                "degree": graph.degree[node],
-            }
-            for i, node in enumerate(top)
-        ],
-        columns=CENTRAL_COLUMNS,
-    )
+    modularity = nx.community.modularity(graph, groups, weight="weight", resolution=p.resolution)
     summary.update(
         count=len(groups),
-        modularity=round(float(nx.community.modularity(graph, groups, weight="weight", resolution=resolution)), 4),
-        resolution=resolution,
+        modularity=round(float(modularity), 4),
+        resolution=p.resolution,
         sizes_top=[len(g) for g in groups[: p.plot_top]],
         central_users="PageRank on the shared-hashtag graph: users whose tags tie them to many others (not follower reach)",
         top={
@@ -232,4 +231,6 @@ def find_communities(
             for r in rows[: p.plot_top]
         },
     )
+    table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    central = _central_users(graph, groups, rank, user_ids, p.top_central)
     return Communities(summary, table, central, graph, groups, rank)

@@ -20,6 +20,44 @@ POST_COLUMNS = ("post_id", "user_id", "created_at", *COUNTS.values(), "is_video"
 RECOVERY_MARGIN = pd.Timedelta(days=366)
 
 
+def _counts(raw: pd.DataFrame, quality: dict) -> pd.DataFrame:
+    """The four counts parsed (``万``, ``千``, ``+``, empty and ``-1`` read as 0), with the unparseable and unknown
+    (``-1``) ones per column counted into ``quality``."""
+    posts = pd.DataFrame(index=raw.index)
+    quality["unparseable_counts"], quality["unknown_counts"] = {}, {}
+    for column in COUNT_COLUMNS:
+        counts, bad = parse_counts(raw[column])
+        posts[COUNTS[column]] = counts
+        quality["unparseable_counts"][column] = int(bad.sum())
+        quality["unknown_counts"][column] = int(
+            raw[column].astype("string").fillna("").str.strip().eq(UNKNOWN_COUNT).sum()
+        )
+    return posts
+
+
+def _times(raw: pd.DataFrame, window: Window, quality: dict) -> pd.Series:
+    """Each post's time; a missing or unreadable one from its note id when that lands near ``window``; the
+    unparseable, missing and recovered ones counted into ``quality``."""
+    times, bad_times = parse_times(raw["create_time"])
+    quality["unparseable_times"] = int(bad_times.sum())
+    quality["missing_times"] = int((times.isna() & ~bad_times).sum())
+    from_ids = times_from_note_ids(raw["post_id"]).where(times.isna())
+    near = (from_ids >= window.start - RECOVERY_MARGIN) & (
+        from_ids < window.end + pd.Timedelta(days=1) + RECOVERY_MARGIN
+    )
+    recovered = from_ids.where(near)
+    quality["recovered_times"] = int(recovered.notna().sum())
+    return times.fillna(recovered)
+
+
+def _identity(raw: pd.DataFrame, user: pd.Series, raw_text: pd.Series) -> pd.Series:
+    """A post's identity: its id where the export has one, else who posted what when."""
+    raw_post_id = raw["post_id"].astype("string").fillna("").str.strip()
+    return raw_post_id.where(
+        raw_post_id != "", user + "\x1f" + raw["create_time"].astype("string").fillna("") + "\x1f" + raw_text
+    )
+
+
 def clean_posts(
     raw: pd.DataFrame,
     window: Window,
@@ -44,25 +82,8 @@ def clean_posts(
     """
     quality: dict = {"rows_in": int(len(raw))}
     raw = raw.reset_index(drop=True)
-    posts = pd.DataFrame(index=raw.index)
-    quality["unparseable_counts"], quality["unknown_counts"] = {}, {}
-    for column in COUNT_COLUMNS:
-        counts, bad = parse_counts(raw[column])
-        posts[COUNTS[column]] = counts
-        quality["unparseable_counts"][column] = int(bad.sum())
-        quality["unknown_counts"][column] = int(
-            raw[column].astype("string").fillna("").str.strip().eq(UNKNOWN_COUNT).sum()
-        )
-    times, bad_times = parse_times(raw["create_time"])
-    quality["unparseable_times"] = int(bad_times.sum())
-    quality["missing_times"] = int((times.isna() & ~bad_times).sum())
-    from_ids = times_from_note_ids(raw["post_id"]).where(times.isna())
-    near = (from_ids >= window.start - RECOVERY_MARGIN) & (
-        from_ids < window.end + pd.Timedelta(days=1) + RECOVERY_MARGIN
-    )
-    recovered = from_ids.where(near)
-    quality["recovered_times"] = int(recovered.notna().sum())
-    posts["created_at"] = times.fillna(recovered)
+    posts = _counts(raw, quality)
+    posts["created_at"] = _times(raw, window, quality)
 
     user = raw["user_id"].astype("string").fillna("").str.strip()
     quality["missing_user_id"] = int((user == "").sum())
@@ -71,16 +92,12 @@ def clean_posts(
             f"{source} has a header but no rows: it holds no posts; point data.raw at an export with posts."
         )
     _require_some(raw, posts["created_at"].notna(), user != "", source, max_unreadable_time_share, time_column)
-    raw_post_id = raw["post_id"].astype("string").fillna("").str.strip()
     raw_text = (
         raw["title"].astype("string").fillna("").str.strip()
         + "\n"
         + raw["content"].astype("string").fillna("").str.strip()
     )
-    # A post's identity: its id where the export has one, else who posted what when.
-    identity = raw_post_id.where(
-        raw_post_id != "", user + "\x1f" + raw["create_time"].astype("string").fillna("") + "\x1f" + raw_text
-    )
+    identity = _identity(raw, user, raw_text)
     duplicate = identity.duplicated(keep="first")
     quality["duplicates"] = int(duplicate.sum())
 
