@@ -43,6 +43,7 @@ def main() -> None:
         {
             "users_in_cohort": len(users),
             "retained_users": int(users["retained"].sum()),
+            "retained_share": float(users["retained"].mean()),
             "splits": {
                 name: {"users": int(row["size"]), "retained": int(row["sum"])} for name, row in by_split.iterrows()
             },

@@ -134,7 +134,7 @@ def _data(f: Findings, params: dict[str, Any]) -> Section:
     s.paragraphs.append(
         f"The January cohort has {f.quote('cohort', 'users_in_cohort', style='int')} users, of whom "
         f"{f.quote('cohort', 'retained_users', style='int')} posted again in February "
-        f"({f.quote('metrics', 'test', 'base_rate', style='pct')}): these retained users are the effective sample "
+        f"({f.quote('cohort', 'retained_share', style='pct')}): these retained users are the effective sample "
         "size of every figure below."
     )
     s.figures.append(("Daily active users", out.DAILY_ACTIVE_USERS_FIGURE))
