@@ -257,17 +257,7 @@ def _read_file(path: Path, max_malformed_share: float, label: str) -> tuple[pd.D
             prepare=lambda f, s: _to_rows(f, s, found),
         )
         source = found.get("source", sources.KAGGLE)
-        read = ExportRead(
-            source=source.name,
-            format=kind,
-            encoding=raw.encoding,
-            rows_read=raw.rows_read,
-            malformed_rows=raw.malformed_rows,
-            malformed_lines=raw.malformed_lines,
-            first_malformed_line=raw.first_malformed_line,
-            time_column=source.time_column,
-        )
-        return frame, read
+        return frame, ExportRead(source.name, kind, time_column=source.time_column, **asdict(raw))
     if kind == "encrypted":
         raise UserError(
             f"{label} is a password-protected (encrypted) workbook or an old .xls; open it in Excel, remove the "

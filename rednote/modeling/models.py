@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
@@ -129,41 +128,26 @@ def keras_inputs(name: str, X: np.ndarray, n_static: int) -> Any:
     return hybrid_inputs(X, n_static) if name == "hybrid" else X
 
 
-def fit_mlp(
-    X: np.ndarray,
-    y: np.ndarray,
-    train: np.ndarray,
-    val: np.ndarray,
-    p: TrainParams,
-    callbacks: list | None = None,
-    name: str = "mlp",
-    n_static: int = 0,
-):
-    """Train the MLP (or, ``name="hybrid"``, the hybrid with ``n_static`` design columns) on ``train`` rows,
-    with early stopping and LR reduction on ``val`` loss.
-
-    ``p``: the ``train`` params. Returns ``(model, history)`` where history is a frame with one
-    row per epoch (epoch, loss, val_loss, auc, val_auc, learning_rate).
-    """
+def train_keras(
+    model: Any, fit_on: tuple[Any, np.ndarray], stop_on: tuple[Any, np.ndarray], p: TrainParams, callbacks: list
+) -> Any:
+    """Train a compiled Keras ``model`` on ``fit_on`` (inputs, labels) with early stopping (best weights restored)
+    and LR reduction on the loss of ``stop_on``, balanced class weights if ``train.class_weight``; return it."""
     import keras
 
-    model = build_keras(name, X.shape[1], n_static, p)
     stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=p.patience, restore_best_weights=True)
     reduce = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=p.lr_factor, patience=p.lr_patience)
-    fitted = model.fit(
-        keras_inputs(name, X[train], n_static),
-        y[train],
-        validation_data=(keras_inputs(name, X[val], n_static), y[val]),
+    model.fit(
+        *fit_on,
+        validation_data=stop_on,
         epochs=p.epochs,
         batch_size=p.batch_size,
-        class_weight=class_weights(y[train], p.class_weight),
-        callbacks=[stop, reduce, *(callbacks or [])],
+        class_weight=class_weights(fit_on[1], p.class_weight),
+        callbacks=[stop, reduce, *callbacks],
         shuffle=True,
         verbose=0,
     )
-    history = pd.DataFrame(fitted.history)
-    history.insert(0, "epoch", np.arange(1, len(history) + 1))
-    return model, history
+    return model
 
 
 def fit_logreg(X: np.ndarray, y: np.ndarray, train: np.ndarray, p: TrainParams) -> LogisticRegression:
@@ -238,10 +222,15 @@ def _keras_loader(name: str) -> Callable[[Path, int, TrainParams, int], Any]:
 
 
 def _keras_fit(name: str) -> Callable[..., Any]:
+    """The spec's ``fit`` for the Keras model ``name``: built for the design's width, trained on ``train`` rows,
+    early-stopped on ``val`` rows."""
+
     def fit(
         X: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray, p: TrainParams, callbacks: list, n_static: int
     ) -> Any:
-        return fit_mlp(X, y, train, val, p, callbacks, name, n_static)[0]
+        model = build_keras(name, X.shape[1], n_static, p)
+        rows = (keras_inputs(name, X[train], n_static), y[train]), (keras_inputs(name, X[val], n_static), y[val])
+        return train_keras(model, *rows, p, callbacks)
 
     return fit
 
