@@ -2,8 +2,7 @@
 
 The number is the count of cores this process may run on (``os.sched_getaffinity``; a cgroup CPU
 quota, as in a container with ``--cpus``, lowers it), unless ``REDNOTE_THREADS`` sets it. More
-threads than cores only make them wait for each other: the USE package's default of 4 BLAS threads
-on 2 cores embedded 18.7 texts/s, 2 threads 377.6/s.
+threads than cores only make them wait for each other (README, *Scaling*, has the measurements).
 
 :func:`limit_threads` (called by :func:`rednote.core.stage.run` before a stage's ``main``) applies it to
 the BLAS and OpenMP pools already loaded (NumPy, SciPy, scikit-learn; through ``threadpoolctl``),
@@ -13,8 +12,9 @@ their own thread argument get the number passed (``USE(threads=...)`` in :mod:`r
 ``train.threads`` still fixes TensorFlow's threads for training, where it is part of what makes
 reruns give the same bytes.
 
-The thread count changes no output: the USE vectors are bit-identical with 1 and 2 threads
-(``tests/test_threads.py``), so it is an environment setting, not a param DVC tracks.
+The thread count changes outputs only as float noise (BLAS sums in another order: USE vectors of 1 and 2
+threads differ by at most 2.9e-7 per component, ``tests/core/test_threads.py``; every human-facing number
+agrees within the review's tolerance, README *Reproducibility*), so it is an environment setting, not a param.
 """
 
 from __future__ import annotations

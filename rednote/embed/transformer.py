@@ -1,42 +1,10 @@
 """The study's transformer text vectors (multilingual DistilBERT, CLS token), computed fast.
 
-The study tokenized each user's January text on its own, padded it to ``max_length=128``, ran
-``TFAutoModel`` on that one row and kept ``last_hidden_state[:, 0, :]``: about 5 texts/s on 2 CPU
-cores, most of the work spent on padding and on one-row matrix products.
-:class:`TransformerEncoder` gives the same vectors (max abs difference ≤ 1e-4; in practice
-~1e-6, float rounding only) several times faster:
-
-- all texts are tokenized once (fast tokenizer, truncated to ``max_length``, no padding) into
-  one flat int32 array, then sorted by token count, so a batch holds texts of similar length;
-- a batch is padded only to its longest text, rounded up to a multiple of :data:`PAD_MULTIPLE`
-  (widths 32, 64, 96, 128: aligned widths measured a few per cent faster than exact ones),
-  never beyond ``max_length``; the attention mask makes the padding
-  inert: masked scores get ``-1e30`` and so softmax weight exactly 0, so a CLS vector does not
-  depend on how far a text was padded;
-- the forward pass is one ``tf.function`` with a ``[None, None]`` input signature, traced once,
-  run with ``training=False``;
-- for DistilBERT the forward is re-assembled from the loaded model's own layers (its Dense,
-  LayerNormalization and activation, with its weights) so that:
-  the Dense layers and LayerNorms see only the real tokens of the batch, packed into a
-  ``[tokens, dim]`` matrix (no work on padding; 2-D inputs also let TensorFlow fuse
-  MatMul+BiasAdd+GELU into one oneDNN kernel, which the 3-D ``tensordot`` path cannot);
-  the query, key and value projections are one matrix product against the three kernels side by
-  side (the query's pre-scaled by 1/√head width, exact for 64-wide heads), with one gather into
-  the padded layout; only attention uses the padded ``[batch, heads, width, width]`` layout; and with ``cls``
-  pooling the last block is evaluated for the CLS row only, which is all the study keeps:
-  its attention over every token is computed without projecting each token's key and value
-  (the CLS query is moved through the key weights instead, and the attention-weighted token
-  states through the value weights; see ``cls_block``). Other architectures run the model as is;
-- rows are scattered back to input order; a tqdm bar counts batches. A text that occurs
-  several times is embedded once.
-
-Memory is flat in the number of texts apart from the output itself: the token ids take 4 bytes
-per token, and only one batch is ever padded. Threads: TensorFlow's default (intra-op threads
-= cores) measured best on 2 cores; one intra-op thread halves the speed, and an inter-op pool
-of 1 changes nothing, so this module sets none: a stage's pools get the cores it may use from
-:mod:`rednote.core.threads` (``bench/embed_speed.py --threads`` tries others).
-
-``embed_study_way`` keeps the study's one-text-at-a-time method as the reference for tests and
+:class:`TransformerEncoder` gives the vectors of the study's one-text-at-a-time, padded-to-128 loop (max abs
+difference ≤ 1e-4, float rounding only) several times faster: texts tokenized once and batched by length, padding
+only to a batch's longest text, a traced ``tf.function`` forward that, for DistilBERT, runs the dense layers on
+real tokens only and the last block for the CLS row only. How and why, with the measurements behind each choice,
+is in ``docs/transformer.md``. ``embed_study_way`` keeps the study's method as the reference for tests and
 ``bench/embed_speed.py``.
 """
 

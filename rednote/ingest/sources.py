@@ -1,44 +1,9 @@
 """Which crawler wrote an export, and how its columns and values map onto the pipeline's (the Kaggle layout).
 
-One :class:`Source` per crawler, in :data:`SOURCES`; to read another crawler, add one. What each of
-the three crawlers researchers use writes, as read in its own source code:
-
-**MediaCrawler** (NanmiCoder/MediaCrawler). ``store/xhs/__init__.py`` (``update_xhs_note``) stores one
-dict per note: ``note_id``, ``type`` (``normal`` | ``video``), ``title`` (the title, else ``desc[:255]``),
-``desc``, ``video_url``, ``time`` (the API's publish time: epoch *milliseconds*), ``last_update_time``
-(epoch ms), ``user_id``, ``nickname``, ``avatar``, ``liked_count``, ``collected_count``,
-``comment_count``, ``share_count`` (as the site prints them: ``37``, ``1.2万``, ``10+``),
-``ip_location``, ``image_list`` (URLs joined by ``,``), ``tag_list`` (topic names joined by ``,``),
-``last_modify_ts``, ``note_url`` (``…/explore/<id>?xsec_token=…``), ``source_keyword``, ``xsec_token``.
-``tools/async_file_writer.py`` writes these as CSV (``utf-8-sig``, header = the keys, one file per
-crawler type and day such as ``search_contents_2025-01-15.csv``, beside ``search_comments_….csv``), as
-JSON (one array of objects, ``indent=4``, numbers as numbers, missing as ``null``) or as JSON Lines.
-``store/xhs/_store_impl.py`` and ``database/models.py``: the SQLite store writes table ``xhs_note``
-(the same columns plus ``id``, ``add_ts``), counts as text, and ``tag_list``/``image_list`` passed
-through ``json.dumps``, so tags read ``"a,b"`` (a JSON string).
-
-**Spider_XHS** (cv-cat/Spider_XHS). ``xhs_utils/data_util.py`` (``handle_note_info``, ``save_to_xlsx``;
-likewise ``xhs_utils/storage/excel_storage.py``): one sheet, header ``笔记id``, ``笔记url``,
-``笔记类型`` (``图集`` for ``normal``, else ``视频``), ``用户id``, ``用户主页url``, ``昵称``, ``头像url``,
-``标题`` (``无标题`` when empty), ``描述``, ``点赞数量``, ``收藏数量``, ``评论数量``, ``分享数量``,
-``视频封面url``, ``视频地址url``, ``图片地址url列表``, ``标签``, ``上传时间``, ``ip归属地``. Every cell is
-``str(value)``: lists print as Python lists (``['a', 'b']``), missing values as ``None``. ``上传时间``
-is ``time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ms / 1000))``: the crawling machine's clock,
-Beijing time for the people who run it.
-
-**XHS-Downloader** (JoeanAmier/XHS-Downloader). ``source/module/recorder.py`` (``DataRecorder``):
-SQLite ``ExploreData.db``, table ``explore_data``, every column TEXT: ``采集时间``, ``作品ID``,
-``作品类型``, ``作品标题``, ``作品描述``, ``作品标签``, ``发布时间``, ``最后更新时间``, ``收藏数量``,
-``评论数量``, ``分享数量``, ``点赞数量``, ``作者昵称``, ``作者ID``, ``作者链接``, ``作品链接``,
-``下载地址``, ``动图地址``. ``source/application/explore.py`` (``Explore``): a count the page lacks is
-``-1``; ``作品标签`` is the tag names joined by single spaces (so a tag with a space in it reads as
-two tags); ``作品类型`` is ``视频`` | ``图文`` (``图集`` in newer versions, ``source/application/app.py``)
-| ``未知``; ``发布时间`` is ``datetime.fromtimestamp(ms / 1000)`` printed ``%Y-%m-%d_%H:%M:%S`` (local
-clock, as above), or ``未知``.
-
-Note ids are the site's 24-hex ids whose first 8 hex digits are the publish second (ObjectId
-layout: a real API response pairs ``64356527000000001303282b`` with ``time`` ``1681220903000``);
-:func:`rednote.ingest.parsing.times_from_note_ids` uses that when a time is missing.
+One :class:`Source` per crawler, in :data:`SOURCES`; to read another crawler, add one. What each crawler
+writes, as read in its own source code, is in ``docs/crawlers.md``. Note ids are the site's 24-hex ids whose
+first 8 hex digits are the publish second; :func:`rednote.ingest.parsing.times_from_note_ids` uses that when a
+time is missing.
 """
 
 from __future__ import annotations
