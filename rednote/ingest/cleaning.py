@@ -7,14 +7,15 @@ import pandas as pd
 from rednote.core.errors import UserError
 from rednote.core.window import Window
 from rednote.ingest.markup import clean_markup, extract_tags
-from rednote.ingest.parsing import UNKNOWN_COUNT, parse_counts, parse_times, times_from_note_ids
+from rednote.ingest.parsing import UNKNOWN_COUNT, account_creation_days, parse_counts, parse_times, times_from_note_ids
 from rednote.ingest.privacy import pseudonymize
 from rednote.ingest.schema import COUNT_COLUMNS
 
 #: Raw count column → clean column name.
 COUNTS = {"like_count": "likes", "collect_count": "collects", "comment_count": "comments", "share_count": "shares"}
 #: The columns `clean` writes (nothing personal: ids are keyed hashes, names/URLs are dropped).
-POST_COLUMNS = ("post_id", "user_id", "created_at", *COUNTS.values(), "is_video", "text", "tags")
+#: ``account_created``: the day the author's account was made (from the raw user id), NaT when unknown.
+POST_COLUMNS = ("post_id", "user_id", "created_at", "account_created", *COUNTS.values(), "is_video", "text", "tags")
 #: A time recovered from a note id is kept only this close to the study window: ids that merely
 #: look like the site's (24 hex digits, not its layout) give arbitrary times, mostly decades away.
 RECOVERY_MARGIN = pd.Timedelta(days=366)
@@ -73,7 +74,8 @@ def clean_posts(
     when that lands within :data:`RECOVERY_MARGIN` of ``window``. Returns the posts (columns
     :data:`POST_COLUMNS`, sorted by time then post id) and a data-quality dict: rows in, rows kept,
     duplicates, unparseable values and unknown (``-1``) values per count column, unparseable,
-    missing and recovered times, posts outside the window, posts without a user id.
+    missing and recovered times, posts outside the window, posts without a user id, and users whose account
+    creation day is unknown (:func:`rednote.ingest.parsing.account_creation_days`).
 
     Raises UserError (naming ``source`` and, for times, the export's ``time_column``) when there
     are no rows, when none has a user id, when more than ``max_unreadable_time_share`` of them
@@ -106,6 +108,8 @@ def clean_posts(
     quality["outside_window"] = int((dated & ~inside & ~duplicate).sum())
     keep = inside & ~duplicate & (user != "")
 
+    first_post = posts["created_at"].where(keep).groupby(user).transform("min")
+    posts["account_created"] = account_creation_days(user, first_post)  # from the raw id, before it is hashed
     posts["user_id"] = pseudonymize(user, key)
     posts["post_id"] = pseudonymize(identity, key)
     posts["is_video"] = raw["type"].astype("string").fillna("").str.strip().str.lower().eq("video")
@@ -117,6 +121,8 @@ def clean_posts(
     posts = posts.sort_values(["created_at", "post_id"], kind="mergesort").reset_index(drop=True)
     quality["rows_kept"] = int(len(posts))
     quality["users"] = int(posts["user_id"].nunique())
+    known = posts.groupby("user_id")["account_created"].first().notna()
+    quality["account_created_unknown_users"] = int((~known).sum())
     return posts, quality
 
 

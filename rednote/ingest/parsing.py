@@ -110,3 +110,20 @@ def times_from_note_ids(ids: pd.Series) -> pd.Series:
         seconds = text[layout].map(lambda note: int(note[:8], 16))
         times[layout] = beijing(seconds, "s")
     return times
+
+
+#: RedNote (Xiaohongshu) opened in 2013: an account id that decodes to an earlier day is not the site's layout.
+FIRST_ACCOUNT_DAY = pd.Timestamp("2013-01-01")
+
+
+def account_creation_days(user_ids: pd.Series, first_post: pd.Series) -> pd.Series:
+    """The day each account was created, from its raw 24-hex user id: like a note id, its first 8 hex digits are
+    the second it was made (Beijing time; truncated to the day, all the pipeline keeps).
+
+    NaT ("unknown") where the id is not 24 hex digits (hashed ids such as MediaCrawler's ``creator_hash``, numeric
+    ids), or where the day is implausible: before :data:`FIRST_ACCOUNT_DAY` or after the account's ``first_post``
+    (same index: the time of that user's first post here).
+    """
+    days = times_from_note_ids(user_ids).dt.normalize()
+    plausible = (days >= FIRST_ACCOUNT_DAY) & (days <= first_post)
+    return days.where(plausible)

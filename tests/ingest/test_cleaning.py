@@ -165,3 +165,24 @@ def test_an_export_of_which_no_post_survives_stops_clean(make_raw):
         UserError, match=r"no post of export.csv survives .* 1 fall outside .* run 2025-03-02\.\.2025-03-02"
     ):
         clean_posts(raw, WINDOW, KEY, "export.csv")
+
+
+def test_the_account_creation_day_is_read_before_the_id_is_hashed_and_unknown_ones_are_counted(make_raw):
+    raw = make_raw(
+        [
+            {"user_id": "6784c212000000000801d9d3", "post_id": "1", "create_time": "1/20/2025 10:00"},
+            {"user_id": "6784c212000000000801d9d3", "post_id": "2", "create_time": "1/21/2025 10:00"},
+            {"user_id": "5f0a0b0c0000000001000000", "post_id": "3", "create_time": "1/22/2025 10:00"},
+            {"user_id": "3f2a9c1d0b7e4a55", "post_id": "4", "create_time": "1/23/2025 10:00"},
+        ]
+    )
+    posts, quality = clean_posts(raw, WINDOW, KEY)
+    by_user = posts.groupby("user_id")["account_created"].first()
+    refugee = by_user[pseudonymize(pd.Series(["6784c212000000000801d9d3"]), KEY)[0]]
+    old = by_user[
+        pseudonymize(pd.Series(["5f0a0b0c0000000001000000"]), KEY)[0]
+    ]  # 2020-07-11 18:55 UTC: the 12th in Beijing
+    assert refugee == pd.Timestamp("2025-01-13") and old == pd.Timestamp("2020-07-12")
+    assert quality["account_created_unknown_users"] == 1
+    assert (posts["account_created"].dropna() == posts["account_created"].dropna().dt.normalize()).all()
+    assert "6784c212" not in "".join(posts.astype(str).to_numpy().ravel())  # no trace of the raw id

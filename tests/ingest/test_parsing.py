@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rednote.ingest.parsing import parse_counts, parse_times
+from rednote.ingest.parsing import account_creation_days, parse_counts, parse_times
 
 
 @pytest.mark.parametrize(
@@ -112,3 +112,26 @@ def test_export_form_round_trips(moment):
 def test_time_parser_never_raises(values):
     times, bad = parse_times(pd.Series(values, dtype=object))
     assert len(times) == len(values) == len(bad)
+
+
+def test_an_accounts_creation_day_is_the_beijing_day_of_its_ids_first_eight_hex_digits():
+    # 0x6784c212 = 1736753682 s = 2025-01-13 07:34:42 UTC = 15:34:42 in Beijing (a user of the adaptation crawl)
+    # 0x67840000 = 1736704000 s = 2025-01-12 17:46:40 UTC = 2025-01-13 01:46:40 in Beijing: the next day there
+    ids = pd.Series(["6784c212000000000801d9d3", "67840000aaaaaaaaaaaaaaaa", "6784C212000000000801D9D3"])
+    first_post = pd.Series(pd.to_datetime(["2025-01-20 10:00"] * 3))
+    days = account_creation_days(ids, first_post)
+    assert list(days) == [pd.Timestamp("2025-01-13")] * 3
+
+
+def test_hashed_numeric_and_implausible_ids_give_an_unknown_day():
+    ids = pd.Series(
+        [
+            "3f2a9c1d0b7e4a55",  # MediaCrawler's creator_hash: 16 hex digits of a sha256
+            "5791234567",  # a numeric id
+            "000000010000000000000000",  # 1970: before the site existed
+            "6784c212000000000801d9d3",  # made after the account's first post here
+            "",
+        ]
+    )
+    first_post = pd.Series(pd.to_datetime(["2025-01-20"] * 3 + ["2025-01-10", "2025-01-20"]))
+    assert account_creation_days(ids, first_post).isna().all()
