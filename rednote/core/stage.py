@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from rednote.core.errors import UserError
 from rednote.core.threads import ENV, limit_threads, thread_count
@@ -26,5 +27,24 @@ def run(main: Callable[[], None]) -> None:
         main()
     except UserError as err:
         print(f"error: {err}", file=sys.stderr)
-        sys.exit(1)
+        finish(main, 1)
     log.info("done in %.1f s", time.perf_counter() - started)
+    finish(main, 0)
+
+
+def finish(main: Callable[[], None], status: int) -> None:
+    """End the stage with ``status``. When the stage is the program (``python stages/x.py``), leave at once after
+    flushing: native thread pools can abort the interpreter's teardown after a stage has written everything
+    (Arrow's, right after a Parquet read: "terminate called without an active exception", exit -6, seen here under
+    load; apache/arrow#34314). Run in-process (tests use ``runpy``), exit the usual way."""
+    # sys.orig_argv, not sys.argv: runpy sets argv[0] to the script it runs inside another program
+    command = sys.orig_argv[1:2]
+    is_program = bool(command) and Path(command[0]).resolve() == Path(main.__code__.co_filename).resolve()
+    if not is_program:
+        if status:
+            sys.exit(status)
+        return
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
