@@ -3,7 +3,7 @@
 import logging
 from pathlib import Path
 
-from rednote.core.artifacts import EDA_PLOTS
+from rednote.core.artifacts import DAILY_ACTIVE_USERS_FIGURE, EDA_PLOTS, WORD_CLOUDS_FIGURE
 from rednote.core.io import read_table, write_csv
 from rednote.core.params import load_params
 from rednote.core.stage import run
@@ -26,13 +26,13 @@ def main() -> None:
     save(fig, OUT / "correlation.png")
     write_csv(matrix.reset_index(names="feature"), OUT / "correlation.csv")
     fig, daily = figures.daily_active(posts)
-    save(fig, OUT / "daily_active_users.png")
+    save(fig, DAILY_ACTIVE_USERS_FIGURE)
     write_csv(daily, OUT / "daily_active_users.csv")
     fig, words = figures.top_words(users["tokens"], users["retained"], p.top_words)
     save(fig, OUT / "top_words.png")
     write_csv(words, OUT / "top_words.csv")
     fig, cloud_words = figures.word_clouds(users["tokens"], users["retained"], p.wordcloud_words, p.seed)
-    save(fig, OUT / "word_clouds.png")
+    save(fig, WORD_CLOUDS_FIGURE)
     write_csv(cloud_words, OUT / "word_clouds.csv")
     log.info("wrote EDA figures for %d posts and %d training users to %s", len(posts), len(users), OUT)
 

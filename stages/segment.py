@@ -39,8 +39,8 @@ def main() -> None:
     write_csv(seg.outlier_table, out.SEGMENT_OUTLIERS)
     write_csv(com.table, out.SEGMENT_COMMUNITIES)
     write_csv(com.central, out.SEGMENT_CENTRAL_USERS)
-    for name, figure in segment_figures(seg, com, users, counted, study, topic_words, p).items():
-        save(figure, Path(out.SEGMENT_PLOTS) / name)
+    for path, figure in segment_figures(seg, com, users, counted, study, topic_words, p).items():
+        save(figure, path)
     log.info(
         "%d users: k=%d (silhouette %s), sizes %s; %d outliers; %s communities (modularity %s); study mode %s",
         len(users), seg.choice.k, seg.summary["silhouette"], seg.choice.sizes, int(seg.outliers.sum()),

@@ -12,6 +12,7 @@ from sklearn.decomposition import PCA
 
 from rednote.adaptation.communities import Communities
 from rednote.adaptation.segments import Segmentation
+from rednote.core import artifacts as out
 from rednote.core.params import SegmentParams
 from rednote.report.figures.common import notice, plt, use_cjk_font
 
@@ -238,7 +239,7 @@ def segment_figures(
     topic_words: list[list[str]],
     p: SegmentParams,
 ) -> dict[str, plt.Figure]:
-    """Every figure of the segment stage by file name; retention is marked only on ``counted`` users."""
+    """Every figure of the segment stage by the path it is saved to; retention is marked only on ``counted`` users."""
     c = p.communities
     sampled = com.summary["users_sampled_for_pair_budget"]
     note = (
@@ -250,10 +251,12 @@ def segment_figures(
     network = community_network(com.graph, com.groups, com.pagerank, users["user_id"].tolist(), shown,
                                 c.network_communities, c.network_nodes, c.network_labels, p.seed, note)  # fmt: skip
     return {
-        "pca_clusters.png": pca_figure(seg.X, seg.choice.labels, seg.clusters, seg.outliers, p.seed),
-        "k_distance.png": k_distance_figure(seg.kdist, p.dbscan.eps, p.dbscan.min_samples, int(seg.outliers.sum())),
-        "topics_by_segment.png": topic_heatmap_figure(seg.clusters, topic_words),
-        "silhouette_by_k.png": silhouette_figure(seg.choice.silhouettes, seg.choice.k, study),
-        "community_sizes.png": sizes_figure(com.table, c.plot_top, com.summary.get("reason")),
-        "community_network.png": network,
+        out.CLUSTERS_FIGURE: pca_figure(seg.X, seg.choice.labels, seg.clusters, seg.outliers, p.seed),
+        f"{out.SEGMENT_PLOTS}/k_distance.png": k_distance_figure(
+            seg.kdist, p.dbscan.eps, p.dbscan.min_samples, int(seg.outliers.sum())
+        ),
+        f"{out.SEGMENT_PLOTS}/topics_by_segment.png": topic_heatmap_figure(seg.clusters, topic_words),
+        f"{out.SEGMENT_PLOTS}/silhouette_by_k.png": silhouette_figure(seg.choice.silhouettes, seg.choice.k, study),
+        f"{out.SEGMENT_PLOTS}/community_sizes.png": sizes_figure(com.table, c.plot_top, com.summary.get("reason")),
+        out.NETWORK_FIGURE: network,
     }
