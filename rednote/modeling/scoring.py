@@ -28,7 +28,7 @@ from rednote.modeling.models import baseline_fit
 from rednote.modeling.run_record import RunRecord
 
 #: The metrics section of each scored model, its probability column, and the name its curve files carry.
-SCORED = {"test": ("p_model", "model"), "baseline": ("p_baseline", "baseline")}
+SECTIONS = {"test": ("p_model", "model"), "baseline": ("p_baseline", "baseline")}
 
 
 @dataclass
@@ -63,7 +63,7 @@ def score(predictions: pd.DataFrame, record: RunRecord, p: EvaluateParams) -> Sc
     y_scored = y if record.scheme == "cv" else test["retained"].to_numpy().astype(int)
     out = Scores({"scheme": record.scheme, "ci_level": p.ci_level, "degenerate": record.degenerate,
                   "data": data_section(predictions, record, p)})  # fmt: skip
-    for key, (column, name) in SCORED.items():
+    for key, (column, name) in SECTIONS.items():
         if record.degenerate:
             out.report[key] = null_cv_scores(y_scored) if record.scheme == "cv" else null_scores(y_scored)
             out.curves[name] = curves(y_scored, None)

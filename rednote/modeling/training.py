@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -61,14 +61,16 @@ def untrainable(users: pd.DataFrame, scheme: str, p: TrainParams, e: EvaluatePar
     return problem
 
 
-def degenerate_run(users: pd.DataFrame, scheme: str, p: TrainParams, reason: str, live: Any) -> Trained:
+def degenerate_run(
+    users: pd.DataFrame, scheme: Literal["cv", "holdout"], p: TrainParams, reason: str, live: Any
+) -> Trained:
     """No model: null probabilities, null DVCLive metrics, and a record that says why."""
     predictions = users[["user_id", "split", "retained"]].copy()
     predictions["p_model"] = predictions["p_baseline"] = np.nan
     for name in LIVE_METRICS:
         live.log_metric(name, float("nan"))
     live.next_step()
-    return Trained(predictions, RunRecord(p.model, scheme, reason))  # type: ignore[arg-type]
+    return Trained(predictions, RunRecord(p.model, scheme, reason))
 
 
 def log_cv(live: Any, y: np.ndarray, X: np.ndarray, result: CVResult) -> None:
