@@ -8,7 +8,7 @@ from rednote.core.io import read_table, write_json, write_table
 from rednote.core.params import load_params
 from rednote.core.stage import run
 from rednote.core.window import Window
-from rednote.features.cohort import assign_split, build_users
+from rednote.features.cohort import assign_split, build_users, select_cohort
 from rednote.features.sequences import activity_sequences
 from rednote.features.tokens import tokenize_all
 
@@ -34,6 +34,7 @@ def main() -> None:
             f"no post in {data.posts} falls in {window} (its {len(posts)} posts run {span}); "
             "check label.observe_* and clean.window_* against the crawl's dates."
         )
+    users, chosen = select_cohort(users, p.cohort, Window.of(p.joined_start, p.joined_end))
     users["tokens"] = tokenize_all(users["text"], frozenset(map(str, p.extra_stop_words)))
     users["split"] = assign_split(users["retained"], s.val_share, s.test_share, s.seed)
     write_table(users, data.users)
@@ -41,6 +42,7 @@ def main() -> None:
     by_split = users.groupby("split")["retained"].agg(["size", "sum"])
     write_json(
         {
+            **chosen,
             "users_in_cohort": len(users),
             "retained_users": int(users["retained"].sum()),
             "retained_share": float(users["retained"].mean()),

@@ -68,12 +68,16 @@ class LabelParams(Section):
     observe_end: Date
     target_start: Date
     target_end: Date
+    cohort: Literal["posters", "joiners"]
+    joined_start: Date
+    joined_end: Date
     extra_stop_words: list[str]
 
     @model_validator(mode="after")
     def _ordered(self) -> LabelParams:
         _check_order("label.observe_start", self.observe_start, "label.observe_end", self.observe_end)
         _check_order("label.target_start", self.target_start, "label.target_end", self.target_end)
+        _check_order("label.joined_start", self.joined_start, "label.joined_end", self.joined_end)
         if self.target_start <= self.observe_end:
             raise ValueError(
                 f"label.target_start ({self.target_start}) must come after label.observe_end ({self.observe_end}): "
@@ -163,7 +167,7 @@ class TrainParams(Section):
     model: Literal["mlp", "logreg", "gbt", "hybrid"]
     seed: Seed
     threads: Count
-    features: Annotated[list[Literal["behaviour", "topics", "text"]], Field(min_length=1)]
+    features: Annotated[list[Literal["behaviour", "topics", "text", "account"]], Field(min_length=1)]
     log_counts: bool
     class_weight: bool
     min_positives: Count

@@ -33,20 +33,67 @@ BEHAVIOUR_FEATURES = (
     "night_share",
     "video_share",
 )
+#: Account features per user (the design's ``account`` block): days from the account's creation to the user's first
+#: post in the observation window, and whether the account existed before the window (1: an established user, 0: a
+#: newcomer). Read from the account-creation day ``clean`` takes from the raw user id; an unknown day (hashed or
+#: numeric ids) is filled with the median age of the users whose day is known, and ``established`` with 0 (a
+#: label-free fill over the cohort's January data; ``cohort.json`` counts the unknown).
+ACCOUNT_FEATURES = ("account_age_days", "established")
 #: Heavy-tailed, non-negative features that models see as log1p.
 SKEWED_FEATURES = (
     *(f"{c}_sum" for c in COUNT_FEATURES),
     *(f"{c}_mean" for c in COUNT_FEATURES),
     "n_posts",
     "active_days",
+    "account_age_days",
 )
+#: The cohorts ``label.cohort`` names: everyone posting in the observation window (the study's), or of them the
+#: accounts created within ``label.joined_*`` (who *joined* then: the question the study asked).
+COHORTS = ("posters", "joiners")
+
+
+def account_features(created: pd.Series, first_post: pd.Series, observe: Window) -> pd.DataFrame:
+    """:data:`ACCOUNT_FEATURES` from each user's account-creation day (NaT: unknown) and first post in ``observe``."""
+    age = (first_post.dt.normalize() - created).dt.days.astype("float64")
+    known = created.notna()
+    return pd.DataFrame(
+        {
+            "account_age_days": age.fillna(float(age[known].median()) if known.any() else 0.0),
+            "established": (created < observe.start).where(known, False).astype("float64"),
+        },
+        index=created.index,
+    )
+
+
+def select_cohort(users: pd.DataFrame, cohort: str, joined: Window) -> tuple[pd.DataFrame, dict]:
+    """The users of ``cohort`` (:data:`COHORTS`) and what the choice left out, for ``cohort.json``.
+
+    ``joiners`` keeps the users whose account was created within ``joined``; users whose creation day is unknown
+    are left out and counted. When no user's day is known (an export with hashed ids), it stops with one sentence:
+    a cohort of joiners cannot be told from such a crawl.
+    """
+    known = users["account_created"].notna()
+    info = {"cohort": cohort, "posters": int(len(users)), "account_created_unknown": int((~known).sum())}
+    if cohort == "posters":
+        return users, info
+    if not known.any():
+        raise UserError(
+            f"label.cohort=joiners needs each account's creation day, but none of the {len(users)} users' ids gives "
+            "one (an export with hashed or numeric user ids); use label.cohort=posters for this crawl."
+        )
+    inside = joined.contains(users["account_created"]).fillna(False).astype(bool)
+    info |= {
+        "joined": f"{joined.start:%Y-%m-%d}..{joined.end:%Y-%m-%d}",
+        "left_out_joined_outside": int((known & ~inside).sum()),
+    }
+    return users.loc[inside].reset_index(drop=True), info
 
 
 def build_users(posts: pd.DataFrame, observe: Window, target: Window) -> pd.DataFrame:
     """One row per user who posted in ``observe``: behaviour features, January text and tags, ``retained``.
 
     ``posts``: the output of :func:`rednote.ingest.cleaning.clean_posts`. Returns columns ``user_id``,
-    :data:`BEHAVIOUR_FEATURES` (float64), ``text`` (the user's distinct January texts in time order,
+    :data:`BEHAVIOUR_FEATURES` and :data:`ACCOUNT_FEATURES` (float64), ``account_created`` (day, NaT unknown), ``text`` (the user's distinct January texts in time order,
     newline-joined), ``tags`` (sorted distinct January tags), ``retained`` (int8), sorted by user id.
     Hours are clock hours as printed; ``hour_sin``/``hour_cos`` are the mean of the hour on the
     24-hour circle; ``night_share`` the share of posts from 0:00 to 5:59; ``first_day``/``last_day``
@@ -78,11 +125,14 @@ def build_users(posts: pd.DataFrame, observe: Window, target: Window) -> pd.Data
     users["night_share"] = grouped["night"].mean()
     users["video_share"] = grouped["video"].mean()
     users = users.astype("float64")
+    created = grouped["account_created"].first() if "account_created" in jan else pd.Series(pd.NaT, index=users.index)
+    users["account_created"] = created.astype("datetime64[ns]")
+    users[list(ACCOUNT_FEATURES)] = account_features(users["account_created"], grouped["created_at"].min(), observe)
     users["text"] = grouped["text"].agg(lambda texts: "\n".join(dict.fromkeys(t for t in texts if t)))
     users["tags"] = grouped["tags"].agg(lambda lists: sorted({t for tags in lists for t in tags}))
     users = users.reset_index()
     users["retained"] = users["user_id"].isin(feb_users).astype("int8")
-    return users[["user_id", *BEHAVIOUR_FEATURES, "text", "tags", "retained"]]
+    return users[["user_id", *BEHAVIOUR_FEATURES, *ACCOUNT_FEATURES, "account_created", "text", "tags", "retained"]]
 
 
 def _sizes(n: int, val_share: float, test_share: float) -> tuple[int, int, int]:

@@ -22,10 +22,10 @@ from sklearn.preprocessing import StandardScaler
 
 from rednote.core.errors import UserError
 from rednote.core.params import TrainParams
-from rednote.features.cohort import BEHAVIOUR_FEATURES, SKEWED_FEATURES
+from rednote.features.cohort import ACCOUNT_FEATURES, BEHAVIOUR_FEATURES, SKEWED_FEATURES
 from rednote.features.sequences import sequence_array
 
-FEATURE_BLOCKS = ("behaviour", "topics", "text")
+FEATURE_BLOCKS = ("behaviour", "topics", "text", "account")
 #: Blocks whose columns are shuffled together in permutation importance (one group each).
 GROUPED_BLOCKS = ("text", "activity")
 
@@ -47,8 +47,8 @@ class Design:
 
     @property
     def baseline_columns(self) -> np.ndarray:
-        """What the simple baseline sees: the behaviour and topic columns (no text, no January days)."""
-        return self.columns("behaviour", "topics")
+        """What the simple baseline sees: the behaviour, topic and account columns (no text, no January days)."""
+        return self.columns("behaviour", "topics", "account")
 
     @property
     def n_static(self) -> int:
@@ -68,11 +68,12 @@ class Design:
         return out
 
 
-def behaviour_matrix(users: pd.DataFrame, log_counts: bool) -> np.ndarray:
-    """The behaviour features as (n, len(BEHAVIOUR_FEATURES)) float64, log1p on the skewed ones if asked."""
-    frame = users[list(BEHAVIOUR_FEATURES)].astype("float64").copy()
+def behaviour_matrix(users: pd.DataFrame, log_counts: bool, features: Sequence[str] = BEHAVIOUR_FEATURES) -> np.ndarray:
+    """The ``features`` (by default the behaviour ones) as (n, len(features)) float64, log1p on the skewed ones if
+    asked."""
+    frame = users[list(features)].astype("float64").copy()
     if log_counts:
-        skewed = list(SKEWED_FEATURES)
+        skewed = [f for f in features if f in SKEWED_FEATURES]
         frame[skewed] = np.log1p(frame[skewed].clip(lower=0))
     return frame.to_numpy()
 
@@ -106,6 +107,10 @@ def build_design(
         scaled_parts.append(topics.astype("float64"))
         spans["topics"] = slice(len(names), len(names) + topics.shape[1])
         names += [f"topic_{k}" for k in range(topics.shape[1])]
+    if "account" in blocks:
+        scaled_parts.append(behaviour_matrix(users, log_counts, ACCOUNT_FEATURES))
+        spans["account"] = slice(len(names), len(names) + len(ACCOUNT_FEATURES))
+        names += list(ACCOUNT_FEATURES)
     parts = []
     scaler = StandardScaler()
     if scaled_parts:

@@ -131,6 +131,19 @@ def _data(f: Findings, params: dict[str, Any]) -> Section:
         f"{f.quote('quality', 'missing_times', style='int')} missing; "
         f"{f.quote('quality', 'recovered_times', style='int')} of them were recovered from the note id."
     )
+    if f.get("cohort", "cohort") == "joiners":
+        s.paragraphs.append(
+            f"The cohort is who *joined*: of the {f.quote('cohort', 'posters', style='int')} users who posted in "
+            f"January, those whose account was created {f.get('cohort', 'joined')} (`label.cohort=joiners`; "
+            f"{f.quote('cohort', 'left_out_joined_outside', style='int')} older or later accounts and "
+            f"{f.quote('cohort', 'account_created_unknown', style='int')} that their id cannot date are left out)."
+        )
+    else:
+        s.paragraphs.append(
+            "The cohort is everyone who posted in January (`label.cohort=posters`, the retention study's definition), "
+            "newcomers and established accounts alike; the account's age and whether it predates January are "
+            f"features ({f.quote('cohort', 'account_created_unknown', style='int')} users' ids cannot date their account)."
+        )
     s.paragraphs.append(
         f"The January cohort has {f.quote('cohort', 'users_in_cohort', style='int')} users, of whom "
         f"{f.quote('cohort', 'retained_users', style='int')} posted again in February "
@@ -159,7 +172,7 @@ def _prediction(f: Findings) -> Section:
         f"{f.quote('metrics', 'test', 'roc_auc', style='auc')} of the time (ROC-AUC; "
         f"{f.quote('metrics', 'ci_level', style='level')} interval "
         f"{f.quote('metrics', 'test', 'roc_auc_ci_low', style='auc')}–{f.quote('metrics', 'test', 'roc_auc_ci_high', style='auc')}; "
-        "50% is chance). The logistic baseline on behaviour and topics alone does so "
+        "50% is chance). The logistic baseline on the same inputs without the text does so "
         f"{f.quote('metrics', 'baseline', 'roc_auc', style='auc')} of the time "
         f"({f.quote('metrics', 'baseline', 'roc_auc_ci_low', style='auc')}–{f.quote('metrics', 'baseline', 'roc_auc_ci_high', style='auc')})."
     )

@@ -20,6 +20,8 @@ BAD = {
     "clean.window_end": ("2024-12-01", "clean.window_end (2024-12-01) comes before clean.window_start"),
     "label.observe_end": ("2025-13-01", "label.observe_end must be a date YYYY-MM-DD, got '2025-13-01'"),
     "label.target_start": ("2025-01-15", "label.target_start (2025-01-15) must come after label.observe_end"),
+    "label.cohort": ("everyone", "label.cohort must be one of posters, joiners, got 'everyone'"),
+    "label.joined_end": ("2024-12-31", "label.joined_end (2024-12-31) comes before label.joined_start"),
     "split.test_share": (2, "split.test_share must be a number > 0 and < 1, got 2"),
     "split.val_share": (0.9, "split.val_share + split.test_share must be below 1"),
     "embed.encoder": ("bert", "embed.encoder must be one of use, tfidf, fasttext, transformer, got 'bert'"),
@@ -30,7 +32,7 @@ BAD = {
     "train.epochs": ("abc", "train.epochs must be a whole number ≥ 1, got 'abc'"),
     "train.features": (
         ["foo"],
-        "train.features must be a non-empty list drawn from behaviour, topics, text, got ['foo']",
+        "train.features must be a non-empty list drawn from behaviour, topics, text, account, got ['foo']",
     ),
     "train.class_weight": ("maybe", "train.class_weight must be true or false, got 'maybe'"),
     "train.gbt.patience": (0, "train.gbt.patience must be a whole number ≥ 1, got 0"),

@@ -4,7 +4,7 @@ import pytest
 
 from rednote.core.errors import UserError
 from rednote.core.window import Window
-from rednote.features.cohort import BEHAVIOUR_FEATURES, assign_split, build_users
+from rednote.features.cohort import BEHAVIOUR_FEATURES, assign_split, build_users, select_cohort
 
 JAN = Window.of("2025-01-01", "2025-01-31")
 FEB = Window.of("2025-02-01", "2025-02-28")
@@ -92,3 +92,47 @@ def test_split_without_enough_positives_is_random_but_still_complete():
 def test_impossible_split_shares_are_a_user_error(val, test):
     with pytest.raises(UserError, match="val_share"):
         assign_split(pd.Series(np.zeros(100)), val, test, seed=1)
+
+
+def dated(rows, created):
+    """Posts whose authors' accounts were created on ``created[user]`` (None: unknown)."""
+    frame = posts(rows)
+    frame["account_created"] = pd.to_datetime(frame["user_id"].map(created))
+    return frame
+
+
+ROWS = [
+    ("new", "2025-01-15 10:00", 1, 0, 0, 0, False, "hi"),
+    ("new", "2025-01-20 10:00", 1, 0, 0, 0, False, "again"),
+    ("old", "2025-01-14 09:00", 5, 0, 0, 0, False, "hello"),
+    ("undated", "2025-01-16 09:00", 0, 0, 0, 0, False, "x"),
+    ("feb", "2025-01-30 09:00", 0, 0, 0, 0, False, "y"),
+]
+CREATED = {"new": "2025-01-13", "old": "2019-06-01", "undated": None, "feb": "2025-02-01"}
+
+
+def test_account_age_is_counted_to_the_first_january_post_and_old_accounts_are_established():
+    users = build_users(dated(ROWS[:4], CREATED), JAN, FEB).set_index("user_id")
+    assert users.loc["new", "account_age_days"] == 2  # created the 13th, first post the 15th
+    assert users.loc["old", "account_age_days"] == (pd.Timestamp("2025-01-14") - pd.Timestamp("2019-06-01")).days
+    assert users.loc["new", "established"] == 0 and users.loc["old", "established"] == 1
+    # unknown: the median age of the known ones (2 and 2054 days), and not established
+    assert users.loc["undated", "account_age_days"] == (2 + 2054) / 2 and users.loc["undated", "established"] == 0
+    assert pd.isna(users.loc["undated", "account_created"])
+
+
+def test_joiners_are_the_accounts_created_in_the_joined_window_and_the_rest_is_counted():
+    users = build_users(dated(ROWS[:3] + ROWS[3:5], CREATED), JAN, FEB)
+    joiners, info = select_cohort(users, "joiners", JAN)
+    assert list(joiners["user_id"]) == ["new"]
+    assert info == {"cohort": "joiners", "posters": 4, "account_created_unknown": 1, "joined": "2025-01-01..2025-01-31",
+                    "left_out_joined_outside": 2}  # fmt: skip
+    posters, info = select_cohort(users, "posters", JAN)
+    assert len(posters) == 4 and info == {"cohort": "posters", "posters": 4, "account_created_unknown": 1}
+
+
+def test_joiners_from_an_export_that_cannot_date_accounts_stop_with_one_sentence():
+    users = build_users(posts(ROWS), JAN, FEB)  # no account_created column at all: every day unknown
+    assert users["account_created"].isna().all() and (users["account_age_days"] == 0).all()
+    with pytest.raises(UserError, match=r"^label.cohort=joiners needs each account's creation day, but none of the 4"):
+        select_cohort(users, "joiners", JAN)
