@@ -5,7 +5,7 @@ import json
 import pytest
 from e2e import commit, copy_repo, sh, write_params
 
-from rednote.features.cohort import BEHAVIOUR_FEATURES
+from rednote.features.cohort import ACCOUNT_FEATURES, BEHAVIOUR_FEATURES
 
 pytestmark = pytest.mark.slow
 
@@ -48,9 +48,9 @@ def test_every_retained_user_is_scored_and_the_interval_excludes_chance(repo):
     assert m["baseline"]["permutation_p"] <= 1 / 21 + 1e-9  # no permuted labelling beat the real one
 
 
-def test_factors_cover_every_behaviour_feature_and_topic(repo):
+def test_factors_cover_every_behaviour_and_account_feature_and_topic(repo):
     f = read(repo, "factors.json")
-    assert set(f["odds_ratio_per_sd"]) == {*BEHAVIOUR_FEATURES, *(f"topic_{k}" for k in range(5))}
+    assert set(f["odds_ratio_per_sd"]) == {*BEHAVIOUR_FEATURES, *ACCOUNT_FEATURES, *(f"topic_{k}" for k in range(5))}
     for row in f["odds_ratio_per_sd"].values():
         assert row["ci_low"] <= row["odds_ratio"] <= row["ci_high"]
     assert set(f["quartiles"]) == set(BEHAVIOUR_FEATURES)
