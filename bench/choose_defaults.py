@@ -24,7 +24,7 @@ from sklearn.metrics import roc_auc_score
 from rednote.core.params import Params, load_params
 from rednote.core.window import Window
 from rednote.embed.encoders import make_encoder
-from rednote.features.cohort import build_users
+from rednote.features.cohort import label_users
 from rednote.features.tokens import tokenize_all
 from rednote.features.topics import fit_topics
 from rednote.ingest.cleaning import clean_posts
@@ -43,9 +43,7 @@ def cohort(raw_csv: Path, params: Params, encoder: str) -> tuple[pd.DataFrame, n
     raw, _ = read_raw(raw_csv, params.clean.max_malformed_share)
     c, lab, t = params.clean, params.label, params.topics
     posts, _ = clean_posts(raw, Window.of(c.window_start, c.window_end), c.pseudonym_key)
-    users = build_users(
-        posts, Window.of(lab.observe_start, lab.observe_end), Window.of(lab.target_start, lab.target_end)
-    )
+    users, _ = label_users(posts, lab, str(raw_csv))
     users["tokens"] = tokenize_all(users["text"])
     tokens = users["tokens"].tolist()
     topics = fit_topics(tokens, t.n_topics, t.max_features, t.min_df, t.max_df, t.seed).weights(tokens)

@@ -69,6 +69,9 @@ class LabelParams(Section):
     target_start: Date
     target_end: Date
     cohort: Literal["posters", "joiners"]
+    design: Literal["calendar", "landmark"]
+    landmark_days: Count
+    horizon_days: Count
     joined_start: Date
     joined_end: Date
     extra_stop_words: list[str]

@@ -1,20 +1,31 @@
-"""The January cohort, its retention label, its January-only features, and the train/validation/test split.
+"""The January cohort, its retention label, its features, and the train/validation/test split.
 
-A user is in the cohort if they post in the observation window (January); ``retained`` is 1 if
-they also post in the target window (February). Every feature comes from observation-window posts
-only: the target window decides the label and nothing else.
+Two designs (``label.design``, README *Designs*) decide which days each user is watched on:
+
+* ``calendar`` (the study's): a user is in the cohort if they post in the observation window (January); every
+  feature comes from their January posts and ``retained`` is 1 if they also post in the target window (February).
+  Users are watched for unequal lengths of time: one who arrived on 2 January had 30 days, one who arrived on the
+  30th had one.
+* ``landmark``: a user is in the cohort if their first post falls in the observation window; features come from
+  their first ``landmark_days`` days (from the day of that first post), the same length for everyone, and
+  ``retained`` is 1 if they post in the ``horizon_days`` after that. Users whose horizon runs past the target
+  window's end (the last day the crawl watches) are not scored: :func:`watch_windows` marks them.
+
+Either way the label window decides the label and nothing else: no feature sees a day of it.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from rednote.core.errors import UserError
+from rednote.core.params import LabelParams
 from rednote.core.window import Window
 
 log = logging.getLogger(__name__)
@@ -50,6 +61,86 @@ SKEWED_FEATURES = (
 #: The cohorts ``label.cohort`` names: everyone posting in the observation window (the study's), or of them the
 #: accounts created within ``label.joined_*`` (who *joined* then: the question the study asked).
 COHORTS = ("posters", "joiners")
+
+
+#: The designs ``label.design`` names (module docstring).
+DESIGNS = ("calendar", "landmark")
+_DAY = pd.Timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Landmark:
+    """The landmark design's watch: features from a user's first ``days`` days, the label from the next ``horizon``."""
+
+    days: int
+    horizon: int
+
+
+def watch_windows(posts: pd.DataFrame, observe: Window, target: Window, landmark: Landmark | None) -> pd.DataFrame:
+    """Each candidate user's days, indexed by ``user_id`` (sorted), all whole days: ``first_post`` (their first
+    post in ``observe``); features come from ``watch_start`` up to (not including) ``watch_end``, the label from
+    ``label_start`` up to (not including) ``label_end``; ``scored`` is False where the label window runs past
+    ``target``'s end, so that the user cannot be labelled.
+
+    ``landmark`` None is the calendar design: everyone posting in ``observe``, features over all of it, the label
+    over ``target``. Otherwise a candidate's first post in the whole table must fall in ``observe`` (a user seen
+    before it did not arrive then), and each is watched for the same number of days from that first post.
+    """
+    if landmark is None:
+        first_post = posts.loc[observe.contains(posts["created_at"])].groupby("user_id", sort=True)["created_at"].min()
+        first_post = first_post.dt.normalize()
+
+        def same(day: pd.Timestamp) -> pd.Series:
+            return pd.Series(day, index=first_post.index, dtype="datetime64[ns]")
+
+        return pd.DataFrame(
+            {
+                "first_post": first_post,
+                "watch_start": same(observe.start),
+                "watch_end": same(observe.end + _DAY),
+                "label_start": same(target.start),
+                "label_end": same(target.end + _DAY),
+                "scored": True,
+            }
+        )
+    first = posts.groupby("user_id", sort=True)["created_at"].min()
+    first_post = first.loc[observe.contains(first)].dt.normalize()
+    watch_end = first_post + pd.Timedelta(days=landmark.days)
+    label_end = watch_end + pd.Timedelta(days=landmark.horizon)
+    return pd.DataFrame(
+        {
+            "first_post": first_post,
+            "watch_start": first_post,
+            "watch_end": watch_end,
+            "label_start": watch_end,
+            "label_end": label_end,
+            "scored": label_end <= target.end + _DAY,
+        }
+    )
+
+
+def check_windows(windows: pd.DataFrame, posts: pd.DataFrame, p: LabelParams, where: str) -> None:
+    """Stop with one sentence when :func:`watch_windows` found no user, or no user whose label window fits the crawl."""
+    window = f"the observation window {p.observe_start}..{p.observe_end}"
+    if posts.empty:
+        raise UserError(
+            f"{where} has no posts, so none falls in {window}: clean kept no raw row "
+            "(metrics/data_quality.json counts those outside clean.window_*, duplicated or without user_id); "
+            "check data.raw and clean.window_* against the crawl's dates."
+        )
+    if windows.empty:
+        span = f"{posts['created_at'].min():%Y-%m-%d}..{posts['created_at'].max():%Y-%m-%d}"
+        first = "first " if p.design == "landmark" else ""
+        raise UserError(
+            f"no user's {first}post in {where} falls in {window} (its {len(posts)} posts run {span}); "
+            "check label.observe_* and clean.window_* against the crawl's dates."
+        )
+    if not windows["scored"].any():
+        raise UserError(
+            f"every one of the {len(windows)} users' label windows (label.landmark_days={p.landmark_days} plus "
+            f"label.horizon_days={p.horizon_days} from the first post) runs past label.target_end={p.target_end}; "
+            "shorten them, or use label.design=calendar."
+        )
 
 
 def account_features(created: pd.Series, first_post: pd.Series, observe: Window) -> pd.DataFrame:
@@ -89,18 +180,29 @@ def select_cohort(users: pd.DataFrame, cohort: str, joined: Window) -> tuple[pd.
     return users.loc[inside].reset_index(drop=True), info
 
 
-def build_users(posts: pd.DataFrame, observe: Window, target: Window) -> pd.DataFrame:
-    """One row per user who posted in ``observe``: behaviour features, January text and tags, ``retained``.
+#: The days of each user's watch that the users table carries (:func:`watch_windows`), for ``survival``.
+WATCH_COLUMNS = ("first_post", "watch_start", "watch_end", "label_start", "label_end")
+
+
+def build_users(
+    posts: pd.DataFrame, observe: Window, target: Window, windows: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per user of ``windows`` (by default the calendar design's, :func:`watch_windows`): behaviour
+    features and text and tags from their watch, ``retained`` from their label window.
 
     ``posts``: the output of :func:`rednote.ingest.cleaning.clean_posts`. Returns columns ``user_id``,
-    :data:`BEHAVIOUR_FEATURES` and :data:`ACCOUNT_FEATURES` (float64), ``account_created`` (day, NaT unknown), ``text`` (the user's distinct January texts in time order,
-    newline-joined), ``tags`` (sorted distinct January tags), ``retained`` (int8), sorted by user id.
-    Hours are clock hours as printed; ``hour_sin``/``hour_cos`` are the mean of the hour on the
-    24-hour circle; ``night_share`` the share of posts from 0:00 to 5:59; ``first_day``/``last_day``
-    days since the window's start.
+    :data:`BEHAVIOUR_FEATURES` and :data:`ACCOUNT_FEATURES` (float64), ``account_created`` (day, NaT unknown),
+    :data:`WATCH_COLUMNS`, ``text`` (the user's distinct watched texts in time order, newline-joined), ``tags``
+    (sorted distinct watched tags), ``retained`` (int8), sorted by user id. Hours are clock hours as printed;
+    ``hour_sin``/``hour_cos`` are the mean of the hour on the 24-hour circle; ``night_share`` the share of posts
+    from 0:00 to 5:59; ``first_day``/``last_day`` days from ``observe``'s start to the first and last watched post.
     """
-    jan = posts.loc[observe.contains(posts["created_at"])].copy()
-    feb_users = set(posts.loc[target.contains(posts["created_at"]), "user_id"])
+    if windows is None:
+        windows = watch_windows(posts, observe, target, None)
+    mine = posts.join(windows, on="user_id", how="inner")
+    when = mine["created_at"]
+    jan = mine.loc[(when >= mine["watch_start"]) & (when < mine["watch_end"])].copy()
+    later = mine.loc[(when >= mine["label_start"]) & (when < mine["label_end"]), "user_id"]
     jan = jan.sort_values(["user_id", "created_at", "post_id"], kind="mergesort")
     hour = jan["created_at"].dt.hour + jan["created_at"].dt.minute / 60
     angle = 2 * np.pi * hour / 24
@@ -128,11 +230,30 @@ def build_users(posts: pd.DataFrame, observe: Window, target: Window) -> pd.Data
     created = grouped["account_created"].first() if "account_created" in jan else pd.Series(pd.NaT, index=users.index)
     users["account_created"] = created.astype("datetime64[ns]")
     users[list(ACCOUNT_FEATURES)] = account_features(users["account_created"], grouped["created_at"].min(), observe)
+    users = users.join(windows[list(WATCH_COLUMNS)])
     users["text"] = grouped["text"].agg(lambda texts: "\n".join(dict.fromkeys(t for t in texts if t)))
     users["tags"] = grouped["tags"].agg(lambda lists: sorted({t for tags in lists for t in tags}))
     users = users.reset_index()
-    users["retained"] = users["user_id"].isin(feb_users).astype("int8")
-    return users[["user_id", *BEHAVIOUR_FEATURES, *ACCOUNT_FEATURES, "account_created", "text", "tags", "retained"]]
+    users["retained"] = users["user_id"].isin(set(later)).astype("int8")
+    columns = ["user_id", *BEHAVIOUR_FEATURES, *ACCOUNT_FEATURES, "account_created", *WATCH_COLUMNS]
+    return users[[*columns, "text", "tags", "retained"]]
+
+
+def label_users(posts: pd.DataFrame, p: LabelParams, where: str) -> tuple[pd.DataFrame, dict]:
+    """The cohort ``p`` asks for (design, cohort, windows), labelled, and what it left out (for ``cohort.json``).
+
+    ``where`` names the posts table in the sentences that stop a run with no user to label.
+    """
+    observe, target = Window.of(p.observe_start, p.observe_end), Window.of(p.target_start, p.target_end)
+    landmark = Landmark(p.landmark_days, p.horizon_days) if p.design == "landmark" else None
+    windows = watch_windows(posts, observe, target, landmark)
+    check_windows(windows, posts, p, where)
+    users = build_users(posts, observe, target, windows.loc[windows["scored"]])
+    users, chosen = select_cohort(users, p.cohort, Window.of(p.joined_start, p.joined_end))
+    design: dict[str, object] = {"design": p.design}
+    if landmark is not None:
+        design |= {"landmark_days": landmark.days, "horizon_days": landmark.horizon}
+    return users, {**chosen, **design, "left_out_watch_past_crawl_end": int((~windows["scored"]).sum())}
 
 
 def _sizes(n: int, val_share: float, test_share: float) -> tuple[int, int, int]:

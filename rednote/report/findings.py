@@ -144,9 +144,23 @@ def _data(f: Findings, params: dict[str, Any]) -> Section:
             "newcomers and established accounts alike; the account's age and whether it predates January are "
             f"features ({f.quote('cohort', 'account_created_unknown', style='int')} users' ids cannot date their account)."
         )
+    if f.get("cohort", "design") == "landmark":
+        s.paragraphs.append(
+            "Every user is watched for the same days (`label.design=landmark`): features come from their first "
+            f"{f.quote('cohort', 'landmark_days', style='int')} days from their first post, and *retained* means a "
+            f"post in the {f.quote('cohort', 'horizon_days', style='int')} days after those. "
+            f"{f.quote('cohort', 'left_out_watch_past_crawl_end', style='int')} users arrived too late for that "
+            "horizon to end within the crawl and are not scored."
+        )
+    else:
+        s.paragraphs.append(
+            "Features come from January and *retained* means a post in February (`label.design=calendar`, the "
+            "retention study's): a user who arrived on 2 January was watched for 30 days, one who arrived on the "
+            "30th for one, so the first and last posting days partly measure how long each was watched."
+        )
     s.paragraphs.append(
         f"The January cohort has {f.quote('cohort', 'users_in_cohort', style='int')} users, of whom "
-        f"{f.quote('cohort', 'retained_users', style='int')} posted again in February "
+        f"{f.quote('cohort', 'retained_users', style='int')} {_retained_phrase(f)} "
         f"({f.quote('cohort', 'retained_share', style='pct')}): these retained users are the effective sample "
         "size of every figure below."
     )
@@ -154,8 +168,20 @@ def _data(f: Findings, params: dict[str, Any]) -> Section:
     return s
 
 
+def _retained_phrase(f: Findings) -> str:
+    """What *retained* means in this run, in words (the numbers are quoted where the design is first described)."""
+    if f.get("cohort", "design") == "landmark":
+        return "posted again within the horizon"
+    return "posted again in February"
+
+
 def _prediction(f: Findings) -> Section:
-    s = Section("2. How well January predicts February")
+    title = (
+        "a user's first days predict the next ones"
+        if f.get("cohort", "design") == "landmark"
+        else "January predicts February"
+    )
+    s = Section(f"2. How well {title}")
     reason = f.get("metrics", "degenerate")
     if reason:
         s.paragraphs.append(f"**No model was trained:** {reason}. The sections on topics and adaptation still apply.")
@@ -308,6 +334,10 @@ KEY_PARAMS = (
     "label.observe_end",
     "label.target_start",
     "label.target_end",
+    "label.cohort",
+    "label.design",
+    "label.landmark_days",
+    "label.horizon_days",
     "embed.encoder",
     "topics.n_topics",
     "train.model",
@@ -328,7 +358,7 @@ def _limits(f: Findings, params: dict[str, Any]) -> Section:
     s.paragraphs.append(
         f"Every interval above rests on {f.quote('cohort', 'retained_users', style='int')} retained users: with about 20 "
         "(the real crawl), intervals are wide and small differences between models mean nothing. The crawl follows one "
-        "hashtag, so it sees the users who used it, not RedNote's new users at large; posting in February is the only "
+        "hashtag, so it sees the users who used it, not RedNote's new users at large; posting again is the only "
         "sign of staying it has (a user who stayed but only read is counted as lost). Associations are not causes."
     )
     rows = "\n".join(f"| `{k}` | {param_value(params, k)} |" for k in KEY_PARAMS)

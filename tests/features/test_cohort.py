@@ -136,3 +136,50 @@ def test_joiners_from_an_export_that_cannot_date_accounts_stop_with_one_sentence
     assert users["account_created"].isna().all() and (users["account_age_days"] == 0).all()
     with pytest.raises(UserError, match=r"^label.cohort=joiners needs each account's creation day, but none of the 4"):
         select_cohort(users, "joiners", JAN)
+
+
+LANDMARK_ROWS = [
+    ("early", "2025-01-02 10:00", 1, 0, 0, 0, False, "day 0"),
+    ("early", "2025-01-08 10:00", 2, 0, 0, 0, False, "day 6: watched"),
+    ("early", "2025-01-09 10:00", 50, 0, 0, 0, False, "day 7: the horizon's first day"),
+    ("late", "2025-01-30 10:00", 3, 0, 0, 0, False, "day 0"),
+    ("late", "2025-02-10 10:00", 4, 0, 0, 0, False, "past the 7 watched days, inside the horizon"),
+    ("gone", "2025-01-20 10:00", 5, 0, 0, 0, False, "day 0"),
+    ("gone", "2025-02-20 10:00", 6, 0, 0, 0, False, "past the horizon: not retained"),
+    ("edge", "2025-02-01 00:00", 7, 0, 0, 0, False, "first post in February: not a January arrival"),
+]
+
+
+def test_landmark_watches_everyone_from_their_first_post_for_the_same_days():
+    from rednote.features.cohort import Landmark, watch_windows
+
+    frame = posts(LANDMARK_ROWS)
+    windows = watch_windows(frame, JAN, FEB, Landmark(7, 14))
+    assert windows.index.tolist() == ["early", "gone", "late"]
+    assert (windows["watch_end"] - windows["watch_start"]).dt.days.tolist() == [7, 7, 7]
+    users = build_users(frame, JAN, FEB, windows).set_index("user_id")
+    assert users.loc["early", "n_posts"] == 2 and users.loc["early", "likes_sum"] == 3  # day 7 is the label's
+    assert users.loc["early", "retained"] == 1
+    assert users.loc["late", "n_posts"] == 1 and users.loc["late", "retained"] == 1
+    assert users.loc["gone", "retained"] == 0
+    assert users.loc["late", "first_day"] == 29 and users.loc["late", "last_day"] == 29
+    assert "watched" in users.loc["early", "text"] and "horizon" not in users.loc["early", "text"]
+
+
+def test_landmark_does_not_score_users_whose_horizon_runs_past_the_crawl():
+    from rednote.features.cohort import Landmark, watch_windows
+
+    windows = watch_windows(posts(LANDMARK_ROWS), JAN, FEB, Landmark(14, 21))
+    # 35 days from the first post must end by 28 February: 2 and 20 January fit (6 and 24 February), the 30th not
+    assert windows["scored"].to_dict() == {"early": True, "gone": True, "late": False}
+
+
+def test_calendar_watches_january_and_labels_february_as_the_study_did():
+    from rednote.features.cohort import watch_windows
+
+    windows = watch_windows(posts(LANDMARK_ROWS), JAN, FEB, None)
+    assert windows.index.tolist() == ["early", "gone", "late"]
+    assert set(windows["watch_start"]) == {JAN.start} and set(windows["label_end"]) == {pd.Timestamp("2025-03-01")}
+    users = build_users(posts(LANDMARK_ROWS), JAN, FEB).set_index("user_id")
+    assert users["retained"].to_dict() == {"early": 0, "gone": 1, "late": 1}
+    assert users.loc["early", "n_posts"] == 3

@@ -14,7 +14,7 @@ from sklearn.metrics import roc_auc_score
 from rednote.core.params import Params, load_params
 from rednote.core.window import Window
 from rednote.embed.encoders import make_encoder
-from rednote.features.cohort import assign_split, build_users
+from rednote.features.cohort import assign_split, label_users
 from rednote.features.sequences import activity_sequences, sequence_array
 from rednote.features.tokens import tokenize_all
 from rednote.features.topics import fit_topics
@@ -42,10 +42,7 @@ def posts(params):
 
 @pytest.fixture(scope="module")
 def users(posts, params):
-    lab = params.label
-    users = build_users(
-        posts, Window.of(lab.observe_start, lab.observe_end), Window.of(lab.target_start, lab.target_end)
-    )
+    users = label_users(posts, params.label, "the sample's posts")[0]
     users["tokens"] = tokenize_all(users["text"])
     return users
 
@@ -95,9 +92,7 @@ def test_shuffled_labels_leave_nothing_to_learn(users, params):
 
 def test_the_hybrid_model_learns_the_signal_and_nothing_from_shuffled_labels(posts, users, params):
     """The leakage control for the LSTM branch too: the day-by-day sequences hold January only."""
-    lab = params.label
-    observe = Window.of(lab.observe_start, lab.observe_end)
-    days = sequence_array(activity_sequences(posts, users["user_id"], observe), users["user_id"])
+    days = sequence_array(activity_sequences(posts, users), users["user_id"])
     real = held_out_auc(users, users["retained"].to_numpy(), params, "hybrid", days)
     shuffled = np.random.default_rng(12345).permutation(users["retained"].to_numpy())
     control = held_out_auc(users, shuffled, params, "hybrid", days)

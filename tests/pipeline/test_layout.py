@@ -8,7 +8,7 @@ import re
 from e2e import ROOT
 
 #: The subpackages from the bottom up: a module may import from its own subpackage and those before it.
-LAYERS = ("core", "ingest", "features", "embed", "modeling", "adaptation", "report")
+LAYERS = ("core", "ingest", "features", "embed", "modeling", "survival", "adaptation", "report")
 #: Outside the layers: the sample generator writes a crawler's layout (ingest) and the pipeline never imports it.
 SYNTHETIC_MAY_IMPORT = {"core", "ingest"}
 

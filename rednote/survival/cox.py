@@ -1,0 +1,175 @@
+"""A landmark Cox model of time to silence: hazard ratios per SD, the proportional-hazards check, and its
+out-of-fold concordance under the same repeated cross-validation as ``evaluate``.
+
+Who is modelled. Covariates come from each user's watch (``label.design``): under ``landmark`` their first
+``label.landmark_days`` days, under ``calendar`` January. A covariate measured over days in which the user could
+already have fallen silent would borrow from the outcome (a user with posts on ten days has, by construction,
+not been silent for those days). So, as in a landmark analysis (van Houwelingen 2007), the model follows only the
+users still posting at the end of their watch (:func:`rednote.survival.durations.at_risk_after_landmark`), from
+that day on; the Kaplan-Meier curves follow everyone from their first post.
+
+lifelines' ``CoxPHFitter`` fits it (Efron ties, an L2 ``penalizer`` that keeps the fit finite when features are
+collinear, e.g. a count's sum and mean), and its ``proportional_hazard_test`` (Grambsch-Therneau, rank time) is
+the check. The design is :func:`rednote.modeling.design.build_design`'s: log1p on the heavy-tailed counts, every
+column standardized over the modelled users, so a hazard ratio is per SD of a feature among them. Concordance is
+Harrell's C of the mean out-of-fold risk over ``repeats`` stratified partitions (stratified by event), its
+interval from a bootstrap over users stratified by event, as ``evaluate`` does for the ROC-AUC.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from lifelines import CoxPHFitter
+from lifelines.exceptions import ConvergenceError, ConvergenceWarning
+from lifelines.statistics import proportional_hazard_test
+from lifelines.utils import concordance_index
+
+from rednote.modeling.evaluation import repeated_folds
+from rednote.modeling.metrics import percentile_interval
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CoxData:
+    """The modelled users' standardized covariates ``X`` (columns ``names``), days from the landmark ``duration``
+    (≥ 1) and ``event`` (1: fell silent); ``constant``: covariates left out because they do not vary among them."""
+
+    X: np.ndarray
+    names: list[str]
+    duration: np.ndarray
+    event: np.ndarray
+    constant: list[str]
+
+    @classmethod
+    def of(cls, X: np.ndarray, names: list[str], duration: np.ndarray, event: np.ndarray) -> CoxData:
+        varies = np.asarray(X).std(axis=0) > 1e-12
+        return cls(
+            np.asarray(X, dtype=np.float64)[:, varies],
+            [n for n, v in zip(names, varies, strict=True) if v],
+            np.asarray(duration, dtype=np.float64),
+            np.asarray(event, dtype=np.int64),
+            [n for n, v in zip(names, varies, strict=True) if not v],
+        )
+
+    def frame(self, rows: np.ndarray | None = None) -> pd.DataFrame:
+        rows = np.arange(len(self.event)) if rows is None else rows
+        frame = pd.DataFrame(self.X[rows], columns=self.names)
+        return frame.assign(duration=self.duration[rows], event=self.event[rows])
+
+
+def cox_problem(data: CoxData, folds: int) -> str | None:
+    """Why no Cox model can be fitted and cross-validated on ``data`` (one sentence), or None when it can."""
+    events, n = int(data.event.sum()), len(data.event)
+    if not data.names:
+        return "no covariate varies among the users still posting at their landmark"
+    if events < folds or n - events < folds:
+        return (
+            f"{n} user(s) were still posting at the end of their watch, of whom {events} later fell silent and "
+            f"{n - events} were still posting at the crawl's end: fewer than evaluate.cv.folds={folds} in one of "
+            "the two, too few to fit and cross-validate a Cox model (a longer crawl, a shorter label.landmark_days "
+            "or a shorter survival.silence_days gives more)"
+        )
+    return None
+
+
+def fit_cox(data: CoxData, penalizer: float, rows: np.ndarray | None = None) -> CoxPHFitter:
+    """lifelines' Cox model on ``rows`` of ``data`` (all by default)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return CoxPHFitter(penalizer=penalizer).fit(data.frame(rows), duration_col="duration", event_col="event")
+
+
+def hazard_ratios(model: CoxPHFitter, level: float) -> list[dict]:
+    """Per covariate: the hazard ratio per SD with its ``level`` interval and Wald p-value, in design order."""
+    z = _z(level)
+    out = []
+    for name, row in model.summary.iterrows():
+        coef, se = float(row["coef"]), float(row["se(coef)"])
+        out.append(
+            {
+                "feature": str(name),
+                "hazard_ratio": float(np.exp(coef)),
+                "ci_low": float(np.exp(coef - z * se)),
+                "ci_high": float(np.exp(coef + z * se)),
+                "p": float(row["p"]),
+            }
+        )
+    return out
+
+
+def _z(level: float) -> float:
+    from scipy.stats import norm
+
+    return float(norm.ppf(0.5 + level / 2))
+
+
+def proportional_hazards(model: CoxPHFitter, data: CoxData) -> dict[str, float]:
+    """Grambsch-Therneau test per covariate (rank time): p-values; a small one says its hazard ratio drifts with time."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = proportional_hazard_test(model, data.frame(), time_transform="rank")
+    return {str(name[0] if isinstance(name, tuple) else name): float(p) for name, p in result.summary["p"].items()}
+
+
+def out_of_fold_risk(data: CoxData, penalizer: float, folds: int, repeats: int, seed: int) -> np.ndarray:
+    """Each user's log partial hazard from Cox models fitted without their fold, (repeats, n), partitions stratified
+    by event and seeded as ``evaluate``'s (:func:`rednote.modeling.evaluation.repeated_folds`)."""
+    assignment = repeated_folds(data.event, folds, repeats, seed)
+    risk = np.empty(assignment.shape)
+    for r, row in enumerate(assignment):
+        for k in range(folds):
+            test = np.flatnonzero(row == k)
+            model = fit_cox(data, penalizer, np.flatnonzero(row != k))
+            risk[r, test] = model.predict_log_partial_hazard(pd.DataFrame(data.X[test], columns=data.names)).to_numpy()
+    return risk
+
+
+def concordance(duration: np.ndarray, event: np.ndarray, risk: np.ndarray) -> float:
+    """Harrell's C: the share of comparable pairs in which the user with the higher risk fell silent first."""
+    return float(concordance_index(duration, -risk, event))
+
+
+def concordance_interval(
+    duration: np.ndarray, event: np.ndarray, risk: np.ndarray, n_boot: int, level: float, seed: int
+) -> tuple[float | None, float | None]:
+    """Percentile interval of :func:`concordance` over ``n_boot`` resamples of users, stratified by event."""
+    silent, still = np.flatnonzero(event == 1), np.flatnonzero(event == 0)
+    if len(silent) == 0 or n_boot < 1:
+        return None, None
+    rng = np.random.default_rng(seed)
+    values = np.empty(n_boot)
+    for b in range(n_boot):
+        pick = np.concatenate([rng.choice(silent, len(silent)), rng.choice(still, len(still))])
+        values[b] = concordance(duration[pick], event[pick], risk[pick])
+    return percentile_interval(values, level)
+
+
+def cv_concordance(
+    data: CoxData, penalizer: float, folds: int, repeats: int, seed: int, n_boot: int, level: float
+) -> dict:
+    """Out-of-fold concordance of the mean risk over repeats, its bootstrap interval and each repeat's value."""
+    risk = out_of_fold_risk(data, penalizer, folds, repeats, seed)
+    mean = risk.mean(axis=0)
+    low, high = concordance_interval(data.duration, data.event, mean, n_boot, level, seed)
+    per_repeat = [concordance(data.duration, data.event, row) for row in risk]
+    return {
+        "concordance": concordance(data.duration, data.event, mean),
+        "ci_low": low,
+        "ci_high": high,
+        "repeats_min": float(min(per_repeat)),
+        "repeats_max": float(max(per_repeat)),
+    }
+
+
+def safe_fit(data: CoxData, penalizer: float) -> tuple[CoxPHFitter | None, str | None]:
+    """:func:`fit_cox` on all of ``data``, or None and why lifelines could not fit it."""
+    try:
+        return fit_cox(data, penalizer), None
+    except ConvergenceError as error:
+        return None, f"lifelines could not fit the Cox model ({str(error).splitlines()[0]})"

@@ -1,0 +1,59 @@
+"""Time to silence: when a silence starts, who is censored, and who is still posting at the landmark."""
+
+import pandas as pd
+import pytest
+
+from rednote.survival.durations import at_risk_after_landmark, time_to_silence
+
+END = pd.Timestamp("2025-03-01")  # the crawl watches up to 28 February
+
+
+def run(rows, silence_days=14, landmark_days=7):
+    posts = pd.DataFrame(rows, columns=["user_id", "created_at"])
+    posts["created_at"] = pd.to_datetime(posts["created_at"], format="mixed")
+    first = posts.groupby("user_id")["created_at"].min().dt.normalize()
+    users = pd.DataFrame(
+        {
+            "user_id": first.index,
+            "first_post": first.values,
+            "watch_end": first.values + pd.Timedelta(days=landmark_days),
+        }
+    )
+    return time_to_silence(posts, users, silence_days, END).set_index("user_id")
+
+
+def test_a_single_post_long_before_the_end_is_a_silence_from_the_next_day():
+    out = run([("a", "2025-01-10 23:59")])
+    assert out.loc["a", ["duration", "event"]].tolist() == [1, 1]
+
+
+def test_the_silence_starts_after_the_last_post_before_the_first_long_gap():
+    # days 0, 2 (gap of 47 silent days), then day 50: the silence began on day 3, whatever came later
+    out = run([("a", "2025-01-01"), ("a", "2025-01-03"), ("a", "2025-02-20")])
+    assert out.loc["a", ["duration", "event"]].tolist() == [3, 1]
+
+
+def test_a_gap_one_day_short_of_a_silence_is_not_one():
+    # 13 silent days (2..14) then a post: no silence; then 45 silent days to the end
+    out = run([("a", "2025-01-01"), ("a", "2025-01-15")])
+    assert out.loc["a", ["duration", "event"]].tolist() == [15, 1]
+    out = run([("a", "2025-01-01"), ("a", "2025-01-16")])  # 14 silent days: a silence from day 1
+    assert out.loc["a", ["duration", "event"]].tolist() == [1, 1]
+
+
+def test_users_posting_near_the_end_are_censored_with_the_days_watched():
+    out = run([("a", "2025-02-20"), ("a", "2025-02-27"), ("b", "2025-02-14")])
+    assert out.loc["a", ["duration", "event"]].tolist() == [9, 0]  # 20 Feb to 28 Feb, both counted
+    assert out.loc["b", ["duration", "event"]].tolist() == [1, 1]  # 14 silent days, 15..28 February
+
+
+def test_posts_after_the_crawl_end_are_not_seen():
+    out = run([("a", "2025-02-10"), ("a", "2025-03-02")])
+    assert out.loc["a", ["duration", "event"]].tolist() == [1, 1]
+
+
+@pytest.mark.parametrize(("second", "at_risk"), [("2025-01-07", False), ("2025-01-08", True)])
+def test_at_risk_at_the_landmark_means_not_yet_silent_when_the_watch_ends(second, at_risk):
+    # a last post on day 6, the watch's last day, is a silence from the landmark on; one on day 7 is not
+    out = run([("a", "2025-01-01"), ("a", second)], silence_days=7)
+    assert at_risk_after_landmark(out.reset_index()).tolist() == [at_risk]
