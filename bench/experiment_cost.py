@@ -12,6 +12,8 @@ interpreter's ``dvc`` (nothing is installed; ``PYTHONPATH`` points at the clone 
   whose dependencies come out unchanged, which a cold run must not count on;
 - ``noop``: ``dvc repro`` again (nothing to do);
 - ``loop``: ``dvc exp run -S train.epochs=5`` (one train-only experiment in the workspace);
+- ``silence``: ``dvc exp run -S survival.silence_days=7`` (one survival-only experiment: survival and findings
+  should be all that runs);
 - ``grid``: four train-only experiments (``train.model`` × ``train.class_weight``) queued with
   ``dvc exp run --queue`` and run with ``dvc exp run --run-all``, each in its own temporary
   workspace; ``grid_embeds`` counts the ``Running stage 'embed'`` lines in their logs
@@ -100,6 +102,10 @@ def main() -> None:
 
         loop_s, loop = sh(clone, "dvc", "exp", "run", "-S", "train.epochs=5")
         rows.append(("dvc exp run -S train.epochs=5", loop_s, stages_run(loop)))
+        sh(clone, "git", "reset", "-q", "--hard")
+
+        silence_s, silence = sh(clone, "dvc", "exp", "run", "-S", "survival.silence_days=7")
+        rows.append(("dvc exp run -S survival.silence_days=7", silence_s, stages_run(silence)))
         sh(clone, "git", "reset", "-q", "--hard")  # the grid starts from the committed cold run
 
         queue_s = 0.0
@@ -122,12 +128,12 @@ def main() -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
     print()
-    print(f"| {'step':<34} | {'s':>7} | stages run")
-    print(f"|{'-' * 36}|{'-' * 9}|{'-' * 40}")
+    print(f"| {'step':<40} | {'s':>7} | stages run")
+    print(f"|{'-' * 42}|{'-' * 9}|{'-' * 40}")
     for name, seconds, ran in rows:
         counts = {s: ran.count(s) for s in dict.fromkeys(ran)}
         listed = ", ".join(f"{s}×{n}" if n > 1 else s for s, n in counts.items()) or "-"
-        print(f"| {name:<34} | {seconds:7.1f} | {listed}")
+        print(f"| {name:<40} | {seconds:7.1f} | {listed}")
     print()
     if rate:
         print(f"embed (cold): {rate.group(1)} texts in {rate.group(2)} s = {rate.group(3)} texts/s")
@@ -135,7 +141,10 @@ def main() -> None:
         print("embed (cold): no rate logged (embed did not run, or an encoder without the log line)")
     load = os.getloadavg()
     print(f"load average after {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-    print(f"cold_s={cold_s:.1f} noop_s={noop_s:.1f} loop_s={loop_s:.1f} grid_s={grid_s:.1f} grid_embeds={grid_embeds}")
+    print(
+        f"cold_s={cold_s:.1f} noop_s={noop_s:.1f} loop_s={loop_s:.1f} silence_s={silence_s:.1f} "
+        f"grid_s={grid_s:.1f} grid_embeds={grid_embeds}"
+    )
 
 
 if __name__ == "__main__":

@@ -5,8 +5,10 @@
 Crawls: one per seed at the real crawl's retained share (``python -m rednote.synthetic.sample --posts 4117
 --seed S --retained-share 0.006``: about 3,500 January users, 15-30 retained) and the bundled sample
 (6.7% retained). For each, it copies the code and params to a temporary folder, runs every stage up
-to explain as its own process with ``evaluate.scheme: cv`` (the default), then reruns train and
-evaluate with ``evaluate.scheme: holdout`` for contrast. The oracle ROC-AUC ranks the pipeline's
+to explain as its own process with ``label.design: calendar`` and ``evaluate.scheme: cv`` (the default), then
+reruns train and evaluate with ``evaluate.scheme: holdout`` for contrast, then label to evaluate under
+``label.design: landmark`` (its CV ROC-AUC beside the calendar one) and, under landmark, segment and survival
+(the Cox model's out-of-fold concordance with its interval, and its baseline's). The oracle ROC-AUC ranks the pipeline's
 cohort by the generator's ``retention_prob`` (the truth table; the pipeline never reads it): the
 best any model could do on these users. Per crawl it prints retained users, oracle AUC, the default
 model's and the baseline's CV ROC-AUC with 95% intervals, the single-split figure with its interval
@@ -66,11 +68,22 @@ def oracle_auc(repo: Path, truth: pd.DataFrame) -> float:
 
 
 def interval(block: dict) -> str:
+    if block.get("roc_auc") is None:
+        return "n/a"
     return f"{block['roc_auc']:.3f} [{block['roc_auc_ci_low']:.3f}, {block['roc_auc_ci_high']:.3f}]"
 
 
+def concordance(survival: dict, which: str) -> str:
+    cox = survival["cox"]
+    if cox["degenerate"]:
+        return f"none ({cox['users']} at risk)"
+    c = cox["concordance"][which]
+    return f"{c['concordance']:.3f} [{c['ci_low']:.3f}, {c['ci_high']:.3f}]"
+
+
 def bench(workdir: Path, name: str, raw: Path, truth: pd.DataFrame, encoder: str) -> dict:
-    repo = copy_code(workdir / name, {"data.raw": str(raw), "embed.encoder": encoder, "evaluate.scheme": "cv"})
+    overrides = {"data.raw": str(raw), "embed.encoder": encoder, "evaluate.scheme": "cv", "label.design": "calendar"}
+    repo = copy_code(workdir / name, overrides)
     for stage in PREPARE:
         run_stage(repo, stage)
     loop = sum(run_stage(repo, stage) for stage in LOOP)
@@ -79,7 +92,14 @@ def bench(workdir: Path, name: str, raw: Path, truth: pd.DataFrame, encoder: str
     for stage in ("train", "evaluate"):
         run_stage(repo, stage)
     holdout = json.loads((repo / "metrics" / "metrics.json").read_text())
+    set_params(repo, {"evaluate.scheme": "cv", "label.design": "landmark"})
+    for stage in (*PREPARE[1:], "train", "evaluate", "segment", "survival"):
+        run_stage(repo, stage)
+    landmark = json.loads((repo / "metrics" / "metrics.json").read_text())
+    survival = json.loads((repo / "metrics" / "survival.json").read_text())
     return {
+        "landmark": landmark,
+        "survival": survival,
         "name": name,
         "retained": cv["data"]["n_retained"],
         "users": cv["data"]["n_users"],
@@ -124,6 +144,16 @@ def main() -> None:
         print(
             f"{row['name']:<22} {row['users']:>5} {row['retained']:>8} {row['oracle']:>6.3f}  {interval(cv['test']):<24} "
             f"{interval(cv['baseline']):<25} {cv['baseline']['permutation_p']:>6.3f}  {held:<38} {row['loop']:>6.1f}"
+        )
+    print(
+        f"\n{'crawl':<22} {'landmark retained':>17}  {'landmark model CV ROC-AUC [95%]':<32} "
+        f"{'survival C, model [95%]':<25} {'survival C, baseline [95%]':<26} {'Cox users':>9}"
+    )
+    for row in rows:
+        lm, sv = row["landmark"], row["survival"]
+        print(
+            f"{row['name']:<22} {lm['data']['n_retained']:>17}  {interval(lm['test']):<32} "
+            f"{concordance(sv, 'model'):<25} {concordance(sv, 'baseline'):<26} {sv['cox']['users']:>9}"
         )
     lows = [row["cv"]["test"]["roc_auc_ci_low"] for row in rows]
     halves = [(row["cv"]["test"]["roc_auc_ci_high"] - row["cv"]["test"]["roc_auc_ci_low"]) / 2 for row in rows]

@@ -13,6 +13,7 @@ from rednote.core import artifacts as out
 from rednote.core.io import read_array, read_table, write_csv, write_json
 from rednote.core.params import load_params
 from rednote.core.stage import run
+from rednote.features.topics import read_topic_words
 from rednote.modeling.design import baseline_design, model_design
 from rednote.modeling.factors import factors_report
 from rednote.modeling.importance import model_importance, no_importance
@@ -30,11 +31,11 @@ def main() -> None:
     users, topics = read_table(data.users), read_array(data.topics)
     base = baseline_design(users, topics, t)
     factors, odds = factors_report(users, base.X.astype(float), base.names, p)
-    title = f"Retention odds ratio per SD ({int(users['retained'].sum())} retained of {len(users)} users)"
+    words = read_topic_words(out.TOPICS)
     if odds is None:
         save(notice("Retention factors: none", factors["degenerate"]), out.FACTORS_FIGURE)
     else:
-        save(figures.forest(odds, title, p.ci_level), out.FACTORS_FIGURE)
+        save(figures.odds_forest(odds, words, users["retained"], p.ci_level), out.FACTORS_FIGURE)
     write_json(factors, out.FACTORS)
     record = read_run_record(out.RUN_RECORD)
     if record.degenerate:  # say why, and write every declared output
@@ -48,7 +49,7 @@ def main() -> None:
         design = model_design(users, topics, read_array(data.embeddings), sequences, record.scheme, t)
         fits = load_fits(record, Path(out.FITS), design.X.shape[1], t, design.n_static)
         table, report = model_importance(record, design, users, read_table(data.predictions), fits, p)
-        figure = figures.importance(table, record.model, report["scored_on"], p.ci_level)
+        figure = figures.importance(table, record.model, report["scored_on"], p.ci_level, words)
         log.info("top features: %s", ", ".join(table["feature"].head(5)))
     write_csv(table, out.IMPORTANCE_TABLE)
     save(figure, out.IMPORTANCE_FIGURE)

@@ -1,16 +1,14 @@
 """segment: user segments (K-Means on log-scaled behaviour), DBSCAN outliers, hashtag communities, the study's post-level set-up."""
 
-import json
 import logging
-from pathlib import Path
 
 from rednote.adaptation.communities import find_communities
 from rednote.adaptation.segments import segment_users, study_clusters
 from rednote.core import artifacts as out
-from rednote.core.errors import UserError
-from rednote.core.io import read_array, read_table, write_csv, write_json
+from rednote.core.io import read_array, read_table, write_csv, write_json, write_table
 from rednote.core.params import load_params
 from rednote.core.stage import run
+from rednote.features.topics import read_topic_words
 from rednote.report.figures.common import save
 from rednote.report.figures.segment import segment_figures
 
@@ -21,9 +19,7 @@ def main() -> None:
     params = load_params()
     data, p = params.data, params.segment
     users, topics = read_table(data.users), read_array(data.topics)
-    if not Path(out.TOPICS).exists():
-        raise UserError(f"{out.TOPICS} does not exist; run the topics stage first (`dvc repro topics`).")
-    topic_words = [t["top_words"] for t in json.loads(Path(out.TOPICS).read_text(encoding="utf-8"))["topics"]]
+    topic_words = read_topic_words(out.TOPICS)
     # Labels only describe groups, never form them; like eda and topics, rates use the splits named here.
     counted = users["split"].isin(p.retention_splits).to_numpy()
     seg = segment_users(users, topics, topic_words, counted, p)
@@ -36,6 +32,7 @@ def main() -> None:
     )
     summary = {**seg.summary, "retention_on": p.retention_splits, "communities": com.summary}
     write_json({**summary, "study_mode": study or {"enabled": False}}, out.SEGMENTS)
+    write_table(seg.assignments(users), data.segments)
     write_csv(seg.outlier_table, out.SEGMENT_OUTLIERS)
     write_csv(com.table, out.SEGMENT_COMMUNITIES)
     write_csv(com.central, out.SEGMENT_CENTRAL_USERS)

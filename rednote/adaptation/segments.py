@@ -390,6 +390,15 @@ class Segmentation:
     kdist: np.ndarray  # per user, row order
     summary: dict
 
+    def assignments(self, users: pd.DataFrame) -> pd.DataFrame:
+        """Each user's group: ``user_id``, ``segment`` (its number) and ``segment_name`` (``group 0 (low-engagement)``),
+        the table the survival stage draws its curves by."""
+        names = {int(c): f"group {c} ({group['name']})" for c, group in self.clusters.items()}
+        labels = self.choice.labels
+        return pd.DataFrame(
+            {"user_id": users["user_id"].to_numpy(), "segment": labels, "segment_name": [names[int(c)] for c in labels]}
+        )
+
 
 def segment_users(
     users: pd.DataFrame, topics: np.ndarray, topic_words: list[list[str]], counted: np.ndarray, p: SegmentParams

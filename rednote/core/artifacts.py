@@ -18,6 +18,7 @@ SEGMENTS = "metrics/segments.json"
 SEGMENT_OUTLIERS = "metrics/segment_outliers.csv"
 SEGMENT_COMMUNITIES = "metrics/segment_communities.csv"
 SEGMENT_CENTRAL_USERS = "metrics/segment_central_users.csv"
+SURVIVAL = "metrics/survival.json"
 
 # models/: train's fitted models and its run record (the contract with evaluate and explain)
 FITS = "models/fits"
@@ -38,6 +39,11 @@ FACTORS_FIGURE = "plots/explain/factors.png"
 SEGMENT_PLOTS = "plots/segment"
 CLUSTERS_FIGURE = "plots/segment/pca_clusters.png"
 NETWORK_FIGURE = "plots/segment/community_network.png"
+SURVIVAL_PLOTS = "plots/survival"
+SURVIVAL_CURVE = "plots/survival/km_all.csv"
+SURVIVAL_GROUP_CURVES = "plots/survival/km_groups.csv"
+HAZARD_TABLE = "plots/survival/hazard_ratios.csv"
+HAZARD_FIGURE = "plots/survival/hazard_ratios.png"
 
 # reports/: the findings, in git
 FINDINGS_MARKDOWN = "reports/findings.md"
@@ -58,7 +64,13 @@ def pr_curve(name: str) -> str:
     return f"plots/evaluate/pr_{name}.csv"
 
 
+def survival_figure(grouping: str) -> str:
+    """The Kaplan-Meier figure of one grouping (``all`` or one of :data:`rednote.survival.analysis.GROUPINGS`)."""
+    return f"plots/survival/km_{grouping}.png"
+
+
 def declared_paths() -> list[str]:
     """Every path above, for the check against dvc.yaml."""
     fixed = [v for k, v in globals().items() if k.isupper() and isinstance(v, str) and v != DVCLIVE]
-    return fixed + [f(name) for name in SCORED for f in (roc_curve, pr_curve)]
+    curves = [survival_figure(g) for g in ("all", "arrival_week", "account", "segment", "topic")]
+    return fixed + [f(name) for name in SCORED for f in (roc_curve, pr_curve)] + curves

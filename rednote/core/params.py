@@ -48,6 +48,7 @@ class DataParams(Section):
     embeddings: str
     topics: str
     predictions: str
+    segments: str
 
 
 class CleanParams(Section):
@@ -281,6 +282,16 @@ class EdaParams(Section):
     seed: Seed
 
 
+class SurvivalParams(Section):
+    silence_days: Count
+    features: Annotated[list[Literal["behaviour", "topics", "account"]], Field(min_length=1)]
+    baseline: Annotated[list[Literal["behaviour", "topics", "account"]], Field(min_length=1)]
+    penalizer: Annotated[float, Field(ge=0)]
+    min_group_users: Count
+    bootstrap: Annotated[int, Field(ge=0)]
+    ci_level: Share
+
+
 class Params(Section):
     """The whole of ``params.yaml``."""
 
@@ -295,6 +306,7 @@ class Params(Section):
     evaluate: EvaluateParams
     segment: SegmentParams
     eda: EdaParams
+    survival: SurvivalParams
 
 
 def _check_order(first_key: str, first: dt.date, last_key: str, last: dt.date) -> None:

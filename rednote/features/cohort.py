@@ -44,11 +44,10 @@ BEHAVIOUR_FEATURES = (
     "night_share",
     "video_share",
 )
-#: Account features per user (the design's ``account`` block): days from the account's creation to the user's first
-#: post in the observation window, and whether the account existed before the window (1: an established user, 0: a
-#: newcomer). Read from the account-creation day ``clean`` takes from the raw user id; an unknown day (hashed or
-#: numeric ids) is filled with the median age of the users whose day is known, and ``established`` with 0 (a
-#: label-free fill over the cohort's January data; ``cohort.json`` counts the unknown).
+#: Account features per user (the design's ``account`` block): whether the account existed before the observation
+#: window (1: an established user, 0: a newcomer or an undated account), and among established accounts their age in
+#: days at the user's first post (:func:`account_features`). Read from the account-creation day ``clean`` takes from
+#: the raw user id (hashed or numeric ids give none; ``cohort.json`` counts them).
 ACCOUNT_FEATURES = ("account_age_days", "established")
 #: Heavy-tailed, non-negative features that models see as log1p.
 SKEWED_FEATURES = (
@@ -144,14 +143,20 @@ def check_windows(windows: pd.DataFrame, posts: pd.DataFrame, p: LabelParams, wh
 
 
 def account_features(created: pd.Series, first_post: pd.Series, observe: Window) -> pd.DataFrame:
-    """:data:`ACCOUNT_FEATURES` from each user's account-creation day (NaT: unknown) and first post in ``observe``."""
+    """:data:`ACCOUNT_FEATURES` from each user's account-creation day (NaT: unknown) and first post in ``observe``.
+
+    The two are coded as nested, not as two measures of one thing: ``established`` (the account predates
+    ``observe``) carries the contrast between established and new accounts, and ``account_age_days`` varies among
+    established accounts only (their age at the first post; a new or undated account gets the established
+    accounts' median age, a label-free fill). Coded as plain age, the two would move together (a new account is
+    0-3 days old, an established one years) and a model could not tell their effects apart.
+    """
     age = (first_post.dt.normalize() - created).dt.days.astype("float64")
     known = created.notna()
+    established = (created < observe.start).where(known, False).astype(bool)
+    fill = float(age[established].median()) if established.any() else 0.0
     return pd.DataFrame(
-        {
-            "account_age_days": age.fillna(float(age[known].median()) if known.any() else 0.0),
-            "established": (created < observe.start).where(known, False).astype("float64"),
-        },
+        {"account_age_days": age.where(established, fill), "established": established.astype("float64")},
         index=created.index,
     )
 
@@ -195,7 +200,10 @@ def build_users(
     :data:`WATCH_COLUMNS`, ``text`` (the user's distinct watched texts in time order, newline-joined), ``tags``
     (sorted distinct watched tags), ``retained`` (int8), sorted by user id. Hours are clock hours as printed;
     ``hour_sin``/``hour_cos`` are the mean of the hour on the 24-hour circle; ``night_share`` the share of posts
-    from 0:00 to 5:59; ``first_day``/``last_day`` days from ``observe``'s start to the first and last watched post.
+    from 0:00 to 5:59; ``first_day`` the days from ``observe``'s start to the first watched post (the arrival day),
+    ``last_day`` the days from the watch's start to the last watched post (under calendar both count from 1
+    January, as in the study; under landmark ``last_day`` counts from the user's own first post, so that it says
+    how long into their watch they still posted and not when they arrived).
     """
     if windows is None:
         windows = watch_windows(posts, observe, target, None)
@@ -221,7 +229,8 @@ def build_users(
     users["n_posts"] = grouped.size()
     users["active_days"] = grouped["day"].nunique()
     users["first_day"] = grouped["day"].min()
-    users["last_day"] = grouped["day"].max()
+    watch_offset = (windows["watch_start"] - observe.start).dt.days.reindex(users.index)
+    users["last_day"] = grouped["day"].max() - watch_offset  # from the watch's first day: January 1 under calendar
     users["hour_sin"] = grouped["hour_sin"].mean()
     users["hour_cos"] = grouped["hour_cos"].mean()
     users["night_share"] = grouped["night"].mean()

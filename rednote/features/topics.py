@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -47,6 +50,37 @@ def fit_topics(
     nmf = NMF(n_components=n_topics, init="nndsvda", random_state=seed, max_iter=400)
     nmf.fit(matrix)
     return TopicModel(vectorizer, nmf)
+
+
+#: Words of a topic shown in its name.
+NAME_WORDS = 3
+_TOPIC_COLUMN = re.compile(r"topic_(\d+)")
+
+
+def read_topic_words(path: str | Path) -> list[list[str]]:
+    """Each topic's top words, from the topics stage's ``metrics/topics.json``."""
+    if not Path(path).exists():
+        raise UserError(f"{path} does not exist; run the topics stage first (`dvc repro topics`).")
+    return [t["top_words"] for t in json.loads(Path(path).read_text(encoding="utf-8"))["topics"]]
+
+
+def topic_name(k: int, topic_words: list[list[str]]) -> str:
+    """How a reader sees topic ``k``: its number and first words, e.g. ``topic 2 (美国, 网友, 中国)``."""
+    words = topic_words[k][:NAME_WORDS] if k < len(topic_words) else []
+    return f"topic {k} ({', '.join(words)})" if words else f"topic {k}"
+
+
+def readable(feature: str, topic_words: list[list[str]]) -> str:
+    """A design column's name as a reader should see it: a topic weight column named by its words, else as is."""
+    match = _TOPIC_COLUMN.fullmatch(feature)
+    return topic_name(int(match.group(1)), topic_words) if match else feature
+
+
+def dominant_topics(weights: np.ndarray, topic_words: list[list[str]]) -> pd.Series:
+    """Each user's heaviest topic by name (:func:`topic_name`); None for a user with no kept word."""
+    names = [topic_name(k, topic_words) for k in range(weights.shape[1])]
+    best = weights.argmax(axis=1) if weights.shape[1] else np.zeros(len(weights), dtype=int)
+    return pd.Series([names[k] if total > 0 else None for k, total in zip(best, weights.sum(axis=1), strict=True)])
 
 
 def topic_table(weights: np.ndarray, retained: pd.Series, top_words: list[list[str]]) -> list[dict]:

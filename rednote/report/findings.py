@@ -19,6 +19,7 @@ from typing import Any
 
 from rednote.core import artifacts as out
 from rednote.core.io import level_text
+from rednote.features.topics import readable
 
 #: The metrics files a report reads, by the short name the quotes use.
 METRICS_FILES = {
@@ -29,6 +30,7 @@ METRICS_FILES = {
     "importance": out.IMPORTANCE,
     "topics": out.TOPICS,
     "segments": out.SEGMENTS,
+    "survival": out.SURVIVAL,
 }
 #: The retention study's headline, set against the majority-class accuracy of this run.
 STUDY_ACCURACY = 0.9938
@@ -93,7 +95,7 @@ def printed(value: float, style: str) -> str:
     if style in ("auc", "pct0"):
         return f"{100 * value:.0f}%"
     if style == "p":
-        return f"{value:.3f}"
+        return f"{value:.3f}" if value >= 0.001 else f"{value:.1e}"
     return f"{value:.3g}"
 
 
@@ -104,6 +106,7 @@ def build(run: dict[str, Any], params: dict[str, Any]) -> tuple[list[Section], F
         _data(f, params),
         _prediction(f),
         _factors(f),
+        _survival(f),
         _adaptation(f),
         _limits(f, params),
     ]
@@ -225,6 +228,12 @@ def _prediction(f: Findings) -> Section:
     return s
 
 
+def _name(f: Findings, feature: str) -> str:
+    """A feature as the reader sees it: topic columns by their words (``metrics/topics.json``), others as they are."""
+    words = [t.get("top_words", []) for t in f.get("topics", "topics") or []]
+    return readable(feature, words)
+
+
 def _factors(f: Findings) -> Section:
     s = Section("3. Which factors go with staying")
     odds = f.get("factors", "odds_ratio_per_sd") or {}
@@ -238,7 +247,7 @@ def _factors(f: Findings) -> Section:
         for k in clear:
             direction = "higher" if odds[k]["odds_ratio"] > 1 else "lower"
             lines.append(
-                f"- `{k}`: odds of staying × {f.quote('factors', 'odds_ratio_per_sd', k, 'odds_ratio')} per standard "
+                f"- `{_name(f, k)}`: odds of staying × {f.quote('factors', 'odds_ratio_per_sd', k, 'odds_ratio')} per standard "
                 f"deviation ({f.quote('factors', 'ci_level', style='level')}: "
                 f"{f.quote('factors', 'odds_ratio_per_sd', k, 'ci_low')}–"
                 f"{f.quote('factors', 'odds_ratio_per_sd', k, 'ci_high')}), {direction} retention"
@@ -248,11 +257,11 @@ def _factors(f: Findings) -> Section:
             "strongest first, for the factors whose interval excludes 1 (no effect):\n\n" + "\n".join(lines)
         )
         if unclear:
-            s.paragraphs.append("Unclear (interval crosses 1): " + ", ".join(f"`{k}`" for k in unclear) + ".")
+            s.paragraphs.append("Unclear (interval crosses 1): " + ", ".join(f"`{_name(f, k)}`" for k in unclear) + ".")
     importance = f.get("importance", "importance") or {}
     if importance:
         top = sorted(importance, key=lambda k: -importance[k]["importance_mean"])[:5]
-        parts = [f"`{k}` ({f.quote('importance', 'importance', k, 'importance_mean')})" for k in top]
+        parts = [f"`{_name(f, k)}` ({f.quote('importance', 'importance', k, 'importance_mean')})" for k in top]
         s.paragraphs.append(
             "Permutation importance of the model (drop in ROC-AUC when a feature is shuffled, "
             f"{f.get('importance', 'scoring')}): " + ", ".join(parts) + "."
@@ -280,8 +289,104 @@ def _factors(f: Findings) -> Section:
     return s
 
 
+def _survival(f: Findings) -> Section:
+    s = Section("4. How long they kept posting")
+    if not f.get("survival", "users"):
+        s.paragraphs.append("The survival stage has not run (`dvc repro survival`).")
+        return s
+    q = f.quote
+    s.paragraphs.append(
+        f"A user *falls silent* on the day after their last post before at least "
+        f"{q('survival', 'silence_days', style='int')} days without one (under the crawl's hashtags; days are counted "
+        f"from their first post). Of the {q('survival', 'users', style='int')} users, "
+        f"{q('survival', 'fell_silent', style='int')} fell silent and {q('survival', 'censored', style='int')} had "
+        f"not by {f.get('survival', 'last_visible_start')}, the last day a silence that long can be seen to start "
+        f"before the crawl ends on {f.get('survival', 'crawl_end')} (censored there: counted as still posting until "
+        "then, not as silent). Median time to silence: "
+        f"{q('survival', 'median_days_to_silence', 'days', style='int')} day(s) "
+        f"({q('survival', 'ci_level', style='level')} interval {q('survival', 'median_days_to_silence', 'ci_low', style='int')}–"
+        f"{q('survival', 'median_days_to_silence', 'ci_high', style='int')}). Still posting 7, 14 and 28 days after "
+        f"their first post: {q('survival', 'still_posting', 'day_7', style='pct')}, "
+        f"{q('survival', 'still_posting', 'day_14', style='pct')} and {q('survival', 'still_posting', 'day_28', style='pct')}."
+    )
+    lines = []
+    for grouping, what in (
+        ("arrival_week", "arrival week"),
+        ("account", "account"),
+        ("segment", "adaptation group"),
+        ("topic", "dominant topic"),
+    ):
+        groups = f.get("survival", "by", grouping, "groups") or {}
+        if not groups:
+            continue
+        parts = [
+            f"{name} {q('survival', 'by', grouping, 'groups', name, 'still_posting_day_14', style='pct')} "
+            f"of {q('survival', 'by', grouping, 'groups', name, 'users', style='int')}"
+            for name in groups
+        ]
+        p = f.get("survival", "by", grouping, "logrank_p")
+        test = f"log-rank p = {q('survival', 'by', grouping, 'logrank_p', style='p')}" if p is not None else "one group"
+        lines.append(f"- by {what} ({test}): " + "; ".join(parts))
+    if lines:
+        s.paragraphs.append("Still posting 14 days after the first post, by group:\n\n" + "\n".join(lines))
+    s.paragraphs.append(_hazards(f))
+    s.figures += [
+        ("Still posting, days since the first post", out.survival_figure("all")),
+        ("By arrival week", out.survival_figure("arrival_week")),
+        ("New and established accounts", out.survival_figure("account")),
+        ("Hazard ratios of falling silent per SD", out.HAZARD_FIGURE),
+    ]
+    return s
+
+
+def _hazards(f: Findings) -> str:
+    """The Cox model in words: who is modelled, the clear hazard ratios strongest first, the unclear ones, the checks."""
+    q, reason = f.quote, f.get("survival", "cox", "degenerate")
+    who = (
+        f"Of all users, {q('survival', 'cox', 'users', style='int')} were still posting at the end of their watch "
+        "(the days their features come from)"
+    )
+    if reason:
+        return f"{who}; no Cox model was fitted: {reason}."
+    ratios = f.get("survival", "cox", "hazard_ratio_per_sd") or {}
+    ranked = sorted(ratios, key=lambda k: -abs(math.log(max(ratios[k]["hazard_ratio"], 1e-12))))
+    clear = [k for k in ranked if ratios[k]["ci_low"] > 1 or ratios[k]["ci_high"] < 1]
+    words = [
+        f"`{ratios[k]['label']}` (× {q('survival', 'cox', 'hazard_ratio_per_sd', k, 'hazard_ratio')} per SD, "
+        f"{q('survival', 'cox', 'hazard_ratio_per_sd', k, 'ci_low')}–{q('survival', 'cox', 'hazard_ratio_per_sd', k, 'ci_high')}: "
+        + ("fell silent sooner" if ratios[k]["hazard_ratio"] > 1 else "kept posting longer")
+        + ")"
+        for k in clear
+    ]
+    unclear = [f"`{ratios[k]['label']}`" for k in ranked if k not in clear]
+    drift = f.get("survival", "cox", "ph_violations") or []
+    text = (
+        f"{who}; a Cox model follows them from then on, features standardized among them. "
+        + (
+            "Its hazard ratios whose interval excludes 1, strongest first: " + "; ".join(words) + ". "
+            if words
+            else "No hazard ratio's interval excludes 1. "
+        )
+        + ("Unclear (interval crosses 1): " + ", ".join(unclear) + ". " if unclear else "")
+        + (
+            "The proportional-hazards check (Grambsch–Therneau) flags "
+            + ", ".join(f"`{ratios.get(k, {}).get('label', k)}`" for k in drift)
+            + ": their ratio drifts with time, so read it as an average. "
+            if drift
+            else "The proportional-hazards check (Grambsch–Therneau) flags no feature. "
+        )
+        + "Out of fold, the model orders who falls silent first with concordance "
+        f"{q('survival', 'cox', 'concordance', 'model', 'concordance')} "
+        f"({q('survival', 'cox', 'concordance', 'model', 'ci_low')}–{q('survival', 'cox', 'concordance', 'model', 'ci_high')}; "
+        f"0.5 is chance), the baseline on {' and '.join(f.get('survival', 'cox', 'baseline') or [])} "
+        f"{q('survival', 'cox', 'concordance', 'baseline', 'concordance')} "
+        f"({q('survival', 'cox', 'concordance', 'baseline', 'ci_low')}–{q('survival', 'cox', 'concordance', 'baseline', 'ci_high')})."
+    )
+    return text
+
+
 def _adaptation(f: Findings) -> Section:
-    s = Section("4. Adaptation groups, anomalies and communities")
+    s = Section("5. Adaptation groups, anomalies and communities")
     clusters = f.get("segments", "clusters") or {}
     if clusters:
         lines = [
@@ -354,7 +459,7 @@ def param_value(params: dict[str, Any], dotted: str) -> Any:
 
 
 def _limits(f: Findings, params: dict[str, Any]) -> Section:
-    s = Section("5. What the data cannot say, and this run's parameters")
+    s = Section("6. What the data cannot say, and this run's parameters")
     s.paragraphs.append(
         f"Every interval above rests on {f.quote('cohort', 'retained_users', style='int')} retained users: with about 20 "
         "(the real crawl), intervals are wide and small differences between models mean nothing. The crawl follows one "

@@ -48,7 +48,7 @@ class CoxData:
 
     @classmethod
     def of(cls, X: np.ndarray, names: list[str], duration: np.ndarray, event: np.ndarray) -> CoxData:
-        varies = np.asarray(X).std(axis=0) > 1e-12
+        varies = np.asarray(X).std(axis=0) > 1e-12 if len(X) else np.ones(np.shape(X)[1], dtype=bool)
         return cls(
             np.asarray(X, dtype=np.float64)[:, varies],
             [n for n, v in zip(names, varies, strict=True) if v],
@@ -64,16 +64,21 @@ class CoxData:
 
 
 def cox_problem(data: CoxData, folds: int) -> str | None:
-    """Why no Cox model can be fitted and cross-validated on ``data`` (one sentence), or None when it can."""
+    """Why no Cox model can be fitted and cross-validated on ``data`` (one sentence), or None when it can.
+
+    Each fold needs a user who fell silent to rank against the others; users still posting at the crawl's end
+    help but are not needed (Harrell's C compares the silent with everyone who outlasted them), so only the
+    silent are counted against ``folds``.
+    """
     events, n = int(data.event.sum()), len(data.event)
     if not data.names:
         return "no covariate varies among the users still posting at their landmark"
-    if events < folds or n - events < folds:
+    if events < folds or n < 2 * folds:
         return (
-            f"{n} user(s) were still posting at the end of their watch, of whom {events} later fell silent and "
-            f"{n - events} were still posting at the crawl's end: fewer than evaluate.cv.folds={folds} in one of "
-            "the two, too few to fit and cross-validate a Cox model (a longer crawl, a shorter label.landmark_days "
-            "or a shorter survival.silence_days gives more)"
+            f"{n} user(s) were still posting at the end of their watch, of whom {events} later fell silent: fewer "
+            f"than evaluate.cv.folds={folds} silent users (or {2 * folds} users) are too few to fit and "
+            "cross-validate a Cox model (a longer crawl, a shorter label.landmark_days or a shorter "
+            "survival.silence_days gives more)"
         )
     return None
 
@@ -120,7 +125,9 @@ def proportional_hazards(model: CoxPHFitter, data: CoxData) -> dict[str, float]:
 def out_of_fold_risk(data: CoxData, penalizer: float, folds: int, repeats: int, seed: int) -> np.ndarray:
     """Each user's log partial hazard from Cox models fitted without their fold, (repeats, n), partitions stratified
     by event and seeded as ``evaluate``'s (:func:`rednote.modeling.evaluation.repeated_folds`)."""
-    assignment = repeated_folds(data.event, folds, repeats, seed)
+    with warnings.catch_warnings():  # fewer censored users than folds: some folds have none, which C allows
+        warnings.filterwarnings("ignore", message="The least populated class", category=UserWarning)
+        assignment = repeated_folds(data.event, folds, repeats, seed)
     risk = np.empty(assignment.shape)
     for r, row in enumerate(assignment):
         for k in range(folds):

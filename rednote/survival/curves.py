@@ -78,13 +78,21 @@ class Comparison:
 
 
 def compare_groups(
-    grouping: str, groups: pd.Series, duration: np.ndarray, event: np.ndarray, level: float, min_users: int
+    grouping: str,
+    groups: pd.Series,
+    duration: np.ndarray,
+    event: np.ndarray,
+    level: float,
+    min_users: int,
+    by_name: bool = False,
 ) -> Comparison:
     """One curve per group of ``groups`` (aligned with ``duration``; NaN: in no group) with at least ``min_users``
-    users, largest first, and the log-rank p-value across them (None with fewer than two such groups)."""
+    users, largest first (``by_name``: in the order of their names, e.g. weeks), and the log-rank p-value across them
+    (None with fewer than two such groups). Users in smaller groups or none are counted in ``left_out``."""
     labels = groups.astype("object").to_numpy()
     counts = pd.Series(labels).value_counts(dropna=True)
     kept = [str(g) for g, n in counts.items() if n >= min_users]
+    kept = sorted(kept) if by_name else kept
     mask = np.isin(labels.astype(str), kept) & pd.notna(labels)
     curves = [kaplan_meier(g, duration[labels.astype(str) == g], event[labels.astype(str) == g], level) for g in kept]
     p = None

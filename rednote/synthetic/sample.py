@@ -410,9 +410,34 @@ def generate_crawl_with_truth(
     times, minutes, post_stamp = _post_times(rng, month)
     collects, comments, shares = _other_counts(rng, likes)
     user_ids, names, ip = _identities(rng, users.english, user, post_stamp)
-    titles, contents, labels = _texts(rng, post_topic, users.english[user], month)
+    counts = (likes, collects, comments, shares)
+    posts = export_frame(
+        rng, user, user_ids, names, ip, users.english[user], post_topic, month, minutes, times, post_stamp, counts
+    )
+    return _in_crawl_order(rng, posts, n_dup), _truth_table(users, user_ids)
+
+
+def export_frame(
+    rng: np.random.Generator,
+    user: np.ndarray,
+    user_ids: np.ndarray,
+    names: np.ndarray,
+    ip: np.ndarray,
+    english: np.ndarray,
+    post_topic: np.ndarray,
+    month: np.ndarray,
+    minutes: np.ndarray,
+    times: list[str],
+    post_stamp: np.ndarray,
+    counts: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+) -> pd.DataFrame:
+    """The export's rows, one per post (``user``: each post's user index; ``english``, ``post_topic``, ``month``,
+    ``minutes``, ``times``, ``post_stamp`` per post; ``counts``: likes, collects, comments, shares): texts, links,
+    printed counts, note ids and types drawn here, in this order (the default sample's bytes depend on it)."""
+    titles, contents, labels = _texts(rng, post_topic, english, month)
     address, image, ip_post = _links(rng, user_ids[user], minutes, ip[user])
-    posts = pd.DataFrame(
+    likes, collects, comments, shares = counts
+    return pd.DataFrame(
         {
             "title": titles,
             "content": contents,
@@ -432,7 +457,6 @@ def generate_crawl_with_truth(
         },
         columns=list(COLUMNS),
     )
-    return _in_crawl_order(rng, posts, n_dup), _truth_table(users, user_ids)
 
 
 @dataclass
@@ -572,6 +596,14 @@ def _post_times(rng: np.random.Generator, month: np.ndarray) -> tuple[list[str],
     day[mar] = 59 + rng.integers(0, 8, size=n)[mar]
     hour = rng.choice(24, size=n, p=_HOUR_WEIGHTS / _HOUR_WEIGHTS.sum())
     minutes = day * _DAY + hour * 60 + rng.integers(0, 60, size=n)
+    times, stamps = _printed_times(rng, minutes)
+    return times, minutes, stamps
+
+
+def _printed_times(rng: np.random.Generator, minutes: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """How the export prints local ``minutes`` (mostly ``M/D/YYYY H:MM``, 1% other forms, 0.3% broken), and each
+    post's unix second (for its id)."""
+    n = len(minutes)
     seconds = rng.integers(0, 60, size=n)
     mo, dom, hh, mi = _minutes_to_parts(minutes)
     form = rng.random(n)
@@ -580,7 +612,7 @@ def _post_times(rng: np.random.Generator, month: np.ndarray) -> tuple[list[str],
     days_ago = rng.integers(2, 8, size=n)
     parts = (mo, dom, hh, mi, seconds, form, alt, broken, days_ago)
     times = [_printed_time(*values) for values in zip(*(x.tolist() for x in parts))]
-    return times, minutes, _EPOCH_2025_BEIJING + minutes * 60 + seconds
+    return times, _EPOCH_2025_BEIJING + minutes * 60 + seconds
 
 
 def _printed_time(m_: int, d_: int, h_: int, i_: int, s_: int, f_: float, a_: int, b_: int, g_: int) -> str:
@@ -692,13 +724,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="expected share of January users retained, e.g. 0.006 like the real crawl (default: the sample's ~6.7%%)",
     )
+    parser.add_argument(
+        "--mechanism",
+        choices=("retention", "hazard"),
+        default="retention",
+        help="retention: the bundled sample's planted February retention (default); hazard: a planted time to "
+        "silence that does not depend on the arrival day (rednote.synthetic.hazard)",
+    )
     parser.add_argument("--out", type=Path, default=Path("data/sample/tt_refugee_sample.csv"), help="CSV to write")
     args = parser.parse_args(argv)
     if args.posts < 1:
         parser.error("--posts must be at least 1")
     if args.retained_share is not None and not 0 < args.retained_share < 1:
         parser.error("--retained-share must lie strictly between 0 and 1")
-    frame = generate_crawl(n_posts=args.posts, seed=args.seed, retained_share=args.retained_share)
+    if args.mechanism == "hazard":
+        if args.retained_share is not None:
+            parser.error("--retained-share sets the retention mechanism's share; the hazard mechanism has none")
+        from rednote.synthetic.hazard import generate_hazard_crawl_with_truth
+
+        frame = generate_hazard_crawl_with_truth(n_posts=args.posts, seed=args.seed)[0]
+    else:
+        frame = generate_crawl(n_posts=args.posts, seed=args.seed, retained_share=args.retained_share)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(args.out, index=False, encoding="utf-8", lineterminator="\n")
     print(f"wrote {len(frame)} posts to {args.out}", file=sys.stderr)

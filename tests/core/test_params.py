@@ -46,6 +46,10 @@ BAD = {
     "segment.communities.max_pairs": (-5, "segment.communities.max_pairs must be a whole number ≥ 1, got -5"),
     "eda.top_words": (2.5, "eda.top_words must be a whole number ≥ 1, got 2.5"),
     "eda.wordcloud_words": (0, "eda.wordcloud_words must be a whole number ≥ 1, got 0"),
+    "label.design": ("weekly", "label.design must be one of calendar, landmark, got 'weekly'"),
+    "label.landmark_days": (0, "label.landmark_days must be a whole number ≥ 1, got 0"),
+    "survival.silence_days": (0, "survival.silence_days must be a whole number ≥ 1, got 0"),
+    "survival.penalizer": (-1, "survival.penalizer must be a number ≥ 0, got -1"),
 }
 
 

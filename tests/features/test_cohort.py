@@ -111,14 +111,19 @@ ROWS = [
 CREATED = {"new": "2025-01-13", "old": "2019-06-01", "undated": None, "feb": "2025-02-01"}
 
 
-def test_account_age_is_counted_to_the_first_january_post_and_old_accounts_are_established():
-    users = build_users(dated(ROWS[:4], CREATED), JAN, FEB).set_index("user_id")
-    assert users.loc["new", "account_age_days"] == 2  # created the 13th, first post the 15th
-    assert users.loc["old", "account_age_days"] == (pd.Timestamp("2025-01-14") - pd.Timestamp("2019-06-01")).days
+def test_established_accounts_carry_their_age_and_new_or_undated_ones_the_established_median():
+    rows = [*ROWS[:4], ("older", "2025-01-20 09:00", 1, 0, 0, 0, False, "z")]
+    users = build_users(dated(rows, CREATED | {"older": "2015-01-20"}), JAN, FEB).set_index("user_id")
+    old_age = (pd.Timestamp("2025-01-14") - pd.Timestamp("2019-06-01")).days
+    older_age = (pd.Timestamp("2025-01-20") - pd.Timestamp("2015-01-20")).days
+    assert users.loc["old", "account_age_days"] == old_age and users.loc["older", "account_age_days"] == older_age
     assert users.loc["new", "established"] == 0 and users.loc["old", "established"] == 1
-    # unknown: the median age of the known ones (2 and 2054 days), and not established
-    assert users.loc["undated", "account_age_days"] == (2 + 2054) / 2 and users.loc["undated", "established"] == 0
+    # a new account (two days old) and an undated one: the median of the established ages, not established, so
+    # that the age column varies among established accounts only and does not duplicate the flag
+    for name in ("new", "undated"):
+        assert users.loc[name, "account_age_days"] == (old_age + older_age) / 2 and users.loc[name, "established"] == 0
     assert pd.isna(users.loc["undated", "account_created"])
+    assert abs(np.corrcoef(users["account_age_days"], users["established"])[0, 1]) < 0.5
 
 
 def test_joiners_are_the_accounts_created_in_the_joined_window_and_the_rest_is_counted():
@@ -162,7 +167,8 @@ def test_landmark_watches_everyone_from_their_first_post_for_the_same_days():
     assert users.loc["early", "retained"] == 1
     assert users.loc["late", "n_posts"] == 1 and users.loc["late", "retained"] == 1
     assert users.loc["gone", "retained"] == 0
-    assert users.loc["late", "first_day"] == 29 and users.loc["late", "last_day"] == 29
+    assert users.loc["late", "first_day"] == 29 and users.loc["late", "last_day"] == 0  # from their own first day
+    assert users.loc["early", "first_day"] == 1 and users.loc["early", "last_day"] == 6
     assert "watched" in users.loc["early", "text"] and "horizon" not in users.loc["early", "text"]
 
 

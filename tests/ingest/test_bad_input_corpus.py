@@ -462,4 +462,7 @@ def test_a_cohort_with_one_retained_user_runs_every_stage_to_the_end(workdir, ca
     assert {p.name for p in (workdir / "plots/eda").glob("*.png")} >= {"daily_active_users.png", "top_words.png"}
     assert (workdir / "plots/explain/importance.png").stat().st_size > 0
     report = (workdir / "reports/findings.md").read_text(encoding="utf-8")
-    assert "**No model was trained:**" in report and "## 4. Adaptation groups" in report
+    assert "**No model was trained:**" in report and "## 5. Adaptation groups" in report
+    survival = json.loads((workdir / "metrics/survival.json").read_text(encoding="utf-8"))
+    assert survival["users"] == 60 and (workdir / "plots/survival/km_account.png").stat().st_size > 0
+    assert "## 4. How long they kept posting" in report

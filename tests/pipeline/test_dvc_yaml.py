@@ -110,7 +110,7 @@ def stages_depending_on(path: str) -> set[str]:
     }
 
 
-@pytest.mark.parametrize("stage", ["eda", "segment", "explain", "findings"])
+@pytest.mark.parametrize("stage", ["eda", "segment", "explain", "survival", "findings"])
 def test_a_stages_figures_rerun_that_stage_only(stage):
     """Restyling one stage's figures reruns that stage (and findings, through the figures it embeds), nothing else."""
     assert stages_depending_on(f"rednote/report/figures/{stage}.py") == {stage}

@@ -72,9 +72,11 @@ def test_the_interval_level_is_the_one_recorded_in_the_metrics(run, params):
     levels = copy.deepcopy(run)
     levels["metrics"]["ci_level"] = 0.9
     levels["factors"]["ci_level"] = 0.975
+    levels["survival"]["ci_level"] = 0.8
     text = to_markdown(build(levels, params)[0])
     assert "(ROC-AUC; 90% interval " in text
     assert "per standard deviation (97.5%: " in text and "Odds ratios per SD with 97.5% intervals" in text
+    assert "(80% interval " in text
     assert "95%" not in text
 
 
@@ -83,7 +85,7 @@ def test_the_html_has_every_section_and_embeds_every_figure(run, params):
     figures = [path for s in sections for _, path in s.figures]
     page = Page()
     page.feed(to_html(sections, {path: b"\x89PNG fake " + path.encode() for path in figures}))
-    assert [h.split(".")[0] for h in page.headings] == ["1", "2", "3", "4", "5"]
+    assert [h.split(".")[0] for h in page.headings] == ["1", "2", "3", "4", "5", "6"]
     assert len(page.images) == len(figures) and all(i["src"].startswith("data:image/png;base64,") for i in page.images)
     assert "http" not in "".join(i["src"] for i in page.images)  # nothing fetched when opened offline
 
@@ -101,7 +103,8 @@ def test_a_degenerate_run_says_why_and_keeps_the_other_sections(run, params):
     text = to_markdown(build(degenerate, params)[0])
     assert "**No model was trained:** the cohort has 1 retained user, too few for 5 folds" in text
     assert "ranks a retained user" not in text
-    assert "## 4. Adaptation groups" in text and "Topics (NMF over January words)" in text
+    assert "## 5. Adaptation groups" in text and "Topics (NMF over January words)" in text
+    assert "## 4. How long they kept posting" in text
 
 
 def test_the_parameters_that_decide_the_answer_are_listed_from_this_runs_params(run, params):

@@ -41,10 +41,29 @@ def test_a_gap_one_day_short_of_a_silence_is_not_one():
     assert out.loc["a", ["duration", "event"]].tolist() == [1, 1]
 
 
-def test_users_posting_near_the_end_are_censored_with_the_days_watched():
-    out = run([("a", "2025-02-20"), ("a", "2025-02-27"), ("b", "2025-02-14")])
-    assert out.loc["a", ["duration", "event"]].tolist() == [9, 0]  # 20 Feb to 28 Feb, both counted
-    assert out.loc["b", ["duration", "event"]].tolist() == [1, 1]  # 14 silent days, 15..28 February
+def test_users_not_seen_silent_by_the_last_visible_start_are_censored_there():
+    # a silence starting after 15 February would end after the crawl: that day is where everyone else is censored
+    out = run([("a", "2025-02-01"), ("a", "2025-02-10"), ("a", "2025-02-20"), ("b", "2025-02-14"), ("c", "2025-01-20")])
+    assert out.loc["a", ["duration", "event"]].tolist() == [14, 0]  # 1 to 15 February: no silence seen to start
+    assert out.loc["b", ["duration", "event"]].tolist() == [1, 1]  # 14 silent days, 15..28 February: seen
+    assert out.loc["c", ["duration", "event"]].tolist() == [1, 1]
+
+
+def test_a_user_who_went_quiet_a_week_before_the_end_is_not_counted_as_still_posting():
+    out = run([("a", "2025-01-02"), *((("a", f"2025-02-{d:02d}")) for d in (1, 10, 21))])
+    assert out.loc["a", "event"] == 1 and out.loc["a", "duration"] == 1  # the first long gap is in January
+    out = run([*((("a", f"2025-01-{d:02d}")) for d in (20, 30)), *((("a", f"2025-02-{d:02d}")) for d in (8, 18, 21))])
+    # quiet from 22 February: too close to the end to be seen, so censored on 15 February, not on the 28th
+    assert out.loc["a", ["duration", "event"]].tolist() == [26, 0]
+
+
+def test_a_silence_that_leaves_no_room_after_the_last_arrival_is_one_sentence():
+    from rednote.core.errors import UserError
+    from rednote.survival.durations import check_silence_days
+
+    with pytest.raises(UserError, match="at most 28"):
+        check_silence_days(pd.Series(pd.to_datetime(["2025-01-31"])), END, 40)
+    check_silence_days(pd.Series(pd.to_datetime(["2025-01-31"])), END, 28)
 
 
 def test_posts_after_the_crawl_end_are_not_seen():

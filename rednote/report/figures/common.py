@@ -1,5 +1,5 @@
 """What every figure shares: matplotlib without a screen, a CJK font so Chinese shows as glyphs, an atomic PNG save,
-and a notice figure for a stage that has nothing to draw.
+a notice figure for a stage that has nothing to draw, and the forest plot of ratios (odds and hazard) two stages draw.
 
 Matplotlib has no CJK font of its own; the PyPI package ``mplfonts`` ships Noto Sans CJK SC and
 SimHei (the study's font). :func:`use_cjk_font` registers them; every figure function calls it.
@@ -11,6 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
+import numpy as np
+import pandas as pd
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -59,4 +61,26 @@ def notice(title: str, text: str) -> plt.Figure:
     ax.axis("off")
     ax.set_title(title)
     ax.text(0.5, 0.5, text, ha="center", va="center", wrap=True, fontsize=9)
+    return fig
+
+
+def forest(table: pd.DataFrame, title: str, xlabel: str) -> plt.Figure:
+    """Forest plot of ratios per SD (``feature``, ``ratio``, ``ci_low``, ``ci_high``) on a log axis, 1 marked; the rows
+    whose interval excludes 1 in red. Shared with the survival stage's hazard ratios."""
+    use_cjk_font()
+    table = table.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(7.5, max(3, 0.3 * len(table))))
+    ratio = table["ratio"].to_numpy(dtype=float)
+    low = table["ci_low"].to_numpy(dtype=float)
+    high = table["ci_high"].to_numpy(dtype=float)
+    rows = np.arange(len(table))
+    clear = (low > 1) | (high < 1)
+    ax.errorbar(ratio, rows, xerr=[ratio - low, high - ratio], fmt="none", ecolor="#7f8c8d", elinewidth=1.2, capsize=2)
+    ax.scatter(ratio, rows, c=np.where(clear, "#c0392b", "#2e86c1"), zorder=3, s=18)
+    ax.axvline(1, color="black", linewidth=0.8)
+    ax.set_xscale("log")
+    ax.set_yticks(rows, table["feature"])
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    fig.tight_layout()
     return fig

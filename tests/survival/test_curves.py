@@ -1,0 +1,44 @@
+"""Kaplan-Meier curves and log-rank tests by group, against values worked out by hand."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rednote.survival.curves import compare_groups, kaplan_meier
+
+
+def test_the_curve_steps_down_at_each_silence_and_not_at_a_censoring():
+    # six users: silent on days 1, 2, 3 and 5; censored on days 3 and 8
+    curve = kaplan_meier("all", np.array([1, 2, 3, 3, 5, 8]), np.array([1, 1, 1, 0, 1, 0]), 0.95)
+    assert curve.still_posting(1) == pytest.approx(5 / 6)
+    assert curve.still_posting(3) == pytest.approx(5 / 6 * 4 / 5 * 3 / 4)
+    assert curve.still_posting(7) == pytest.approx(5 / 6 * 4 / 5 * 3 / 4 * 1 / 2)  # day 5: one of the two at risk
+    assert curve.median(0.95)["days"] == 5
+    table = curve.table()
+    assert table.loc[table["days"] == 5, "at_risk"].item() == 2
+    assert (table["lower"] <= table["survival"]).all() and (table["survival"] <= table["upper"]).all()
+
+
+def test_log_rank_tells_different_groups_apart_and_not_alike_ones():
+    rng = np.random.default_rng(0)
+    short, long_ = rng.exponential(3, 200).round() + 1, rng.exponential(12, 200).round() + 1
+    events = np.ones(400, dtype=int)
+    groups = pd.Series(["short"] * 200 + ["long"] * 200)
+    apart = compare_groups("g", groups, np.concatenate([short, long_]), events, 0.95, 10)
+    assert apart.logrank_p < 1e-6
+    alike = compare_groups("g", groups, np.concatenate([short, rng.exponential(3, 200).round() + 1]), events, 0.95, 10)
+    assert alike.logrank_p > 0.01
+
+
+def test_small_groups_and_users_in_none_are_left_out_and_counted():
+    groups = pd.Series(["a"] * 12 + ["b"] * 3 + [None] * 2)
+    out = compare_groups("g", groups, np.arange(1, 18), np.ones(17, dtype=int), 0.95, 10)
+    assert [c.name for c in out.curves] == ["a"] and out.left_out == 5
+    assert out.logrank_p is None  # one group: nothing to compare
+    assert out.summary(0.95)["groups"]["a"]["users"] == 12
+
+
+def test_weeks_are_shown_in_calendar_order_not_by_size():
+    groups = pd.Series(["08 Jan–14 Jan"] * 30 + ["01 Jan–07 Jan"] * 10)
+    out = compare_groups("arrival_week", groups, np.arange(1, 41), np.ones(40, dtype=int), 0.95, 5, by_name=True)
+    assert [c.name for c in out.curves] == ["01 Jan–07 Jan", "08 Jan–14 Jan"]
