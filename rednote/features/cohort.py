@@ -62,8 +62,6 @@ SKEWED_FEATURES = (
 COHORTS = ("posters", "joiners")
 
 
-#: The designs ``label.design`` names (module docstring).
-DESIGNS = ("calendar", "landmark")
 _DAY = pd.Timedelta(days=1)
 
 

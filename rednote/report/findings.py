@@ -234,15 +234,21 @@ def _name(f: Findings, feature: str) -> str:
     return readable(feature, words)
 
 
+def _by_strength(ratios: dict[str, dict], key: str) -> tuple[list[str], list[str]]:
+    """Features by the strength of their ratio (``key``: furthest from 1 on the log scale first), split into those
+    whose interval excludes 1 and the unclear rest."""
+    ranked = sorted(ratios, key=lambda k: -abs(math.log(max(ratios[k][key], 1e-12))))
+    clear = [k for k in ranked if ratios[k]["ci_low"] > 1 or ratios[k]["ci_high"] < 1]
+    return clear, [k for k in ranked if k not in clear]
+
+
 def _factors(f: Findings) -> Section:
     s = Section("3. Which factors go with staying")
     odds = f.get("factors", "odds_ratio_per_sd") or {}
     if f.get("factors", "degenerate") or not odds:
         s.paragraphs.append("No effect sizes: " + str(f.get("factors", "degenerate") or "no factors were estimated."))
     else:
-        ranked = sorted(odds, key=lambda k: -abs(math.log(max(odds[k]["odds_ratio"], 1e-12))))
-        clear = [k for k in ranked if odds[k]["ci_low"] > 1 or odds[k]["ci_high"] < 1]
-        unclear = [k for k in ranked if k not in clear]
+        clear, unclear = _by_strength(odds, "odds_ratio")
         lines = []
         for k in clear:
             direction = "higher" if odds[k]["odds_ratio"] > 1 else "lower"
@@ -349,8 +355,7 @@ def _hazards(f: Findings) -> str:
     if reason:
         return f"{who}; no Cox model was fitted: {reason}."
     ratios = f.get("survival", "cox", "hazard_ratio_per_sd") or {}
-    ranked = sorted(ratios, key=lambda k: -abs(math.log(max(ratios[k]["hazard_ratio"], 1e-12))))
-    clear = [k for k in ranked if ratios[k]["ci_low"] > 1 or ratios[k]["ci_high"] < 1]
+    clear, rest = _by_strength(ratios, "hazard_ratio")
     words = [
         f"`{ratios[k]['label']}` (× {q('survival', 'cox', 'hazard_ratio_per_sd', k, 'hazard_ratio')} per SD, "
         f"{q('survival', 'cox', 'hazard_ratio_per_sd', k, 'ci_low')}–{q('survival', 'cox', 'hazard_ratio_per_sd', k, 'ci_high')}: "
@@ -358,7 +363,7 @@ def _hazards(f: Findings) -> str:
         + ")"
         for k in clear
     ]
-    unclear = [f"`{ratios[k]['label']}`" for k in ranked if k not in clear]
+    unclear = [f"`{ratios[k]['label']}`" for k in rest]
     drift = f.get("survival", "cox", "ph_violations") or []
     text = (
         f"{who}; a Cox model follows them from then on, features standardized among them. "

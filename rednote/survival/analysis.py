@@ -41,8 +41,8 @@ PH_ALPHA = 0.05
 def arrival_weeks(first_post: pd.Series, start: pd.Timestamp) -> pd.Series:
     """Each user's arrival week as a label: days 1-7, 8-14, 15-21 of the window and the rest (``22+``)."""
     week = np.minimum((first_post - start).dt.days.to_numpy() // 7, 3)
-    names = [f"{start + pd.Timedelta(days=7 * w):%d %b}–" for w in range(4)]
-    labels = [n + f"{start + pd.Timedelta(days=7 * w + 6):%d %b}" for w, n in enumerate(names[:3])] + [names[3] + "on"]
+    first = [start + pd.Timedelta(days=7 * w) for w in range(4)]
+    labels = [f"{d:%d %b}–{d + pd.Timedelta(days=6):%d %b}" for d in first[:3]] + [f"{first[3]:%d %b}–on"]
     return pd.Series(np.array(labels, dtype=object)[week], index=first_post.index)
 
 
@@ -169,7 +169,7 @@ def survival_analysis(
         for name in GROUPINGS
     ]
     cox, table = cox_summary(users, topics, days, topic_words, p, cv, seed, log_counts)
-    median = overall.median(p.ci_level)
+    median = overall.median()
     summary = {
         "ci_level": p.ci_level,
         "silence_days": p.silence_days,
@@ -184,7 +184,7 @@ def survival_analysis(
             "ci_high": median["interval"][1],
         },
         "still_posting": {f"day_{d}": overall.still_posting(d) for d in CHECKPOINTS},
-        "by": {c.grouping: c.summary(p.ci_level) for c in comparisons},
+        "by": {c.grouping: c.summary() for c in comparisons},
         "cox": cox,
     }
     return SurvivalResult(overall, comparisons, table, summary)

@@ -18,7 +18,6 @@ interval from a bootstrap over users stratified by event, as ``evaluate`` does f
 
 from __future__ import annotations
 
-import logging
 import warnings
 from dataclasses import dataclass
 
@@ -28,11 +27,10 @@ from lifelines import CoxPHFitter
 from lifelines.exceptions import ConvergenceError, ConvergenceWarning
 from lifelines.statistics import proportional_hazard_test
 from lifelines.utils import concordance_index
+from scipy.stats import norm
 
 from rednote.modeling.evaluation import repeated_folds
 from rednote.modeling.metrics import percentile_interval
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -92,7 +90,7 @@ def fit_cox(data: CoxData, penalizer: float, rows: np.ndarray | None = None) -> 
 
 def hazard_ratios(model: CoxPHFitter, level: float) -> list[dict]:
     """Per covariate: the hazard ratio per SD with its ``level`` interval and Wald p-value, in design order."""
-    z = _z(level)
+    z = float(norm.ppf(0.5 + level / 2))
     out = []
     for name, row in model.summary.iterrows():
         coef, se = float(row["coef"]), float(row["se(coef)"])
@@ -106,12 +104,6 @@ def hazard_ratios(model: CoxPHFitter, level: float) -> list[dict]:
             }
         )
     return out
-
-
-def _z(level: float) -> float:
-    from scipy.stats import norm
-
-    return float(norm.ppf(0.5 + level / 2))
 
 
 def proportional_hazards(model: CoxPHFitter, data: CoxData) -> dict[str, float]:

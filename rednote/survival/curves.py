@@ -29,7 +29,7 @@ class Curve:
     users: int
     events: int
 
-    def median(self, level: float) -> dict:
+    def median(self) -> dict:
         """Median days to silence with its interval (None where the curve or its bound never reaches one half)."""
         bounds = median_survival_times(self.fitter.confidence_interval_).iloc[0].tolist()
         return {"days": _finite(self.fitter.median_survival_time_), "interval": [_finite(b) for b in bounds]}
@@ -65,11 +65,11 @@ class Comparison:
     logrank_p: float | None
     left_out: int
 
-    def summary(self, level: float) -> dict:
+    def summary(self) -> dict:
         return {
             "logrank_p": self.logrank_p,
             "groups": {
-                c.name: {"users": c.users, "events": c.events, "median_days": c.median(level)["days"]}
+                c.name: {"users": c.users, "events": c.events, "median_days": c.median()["days"]}
                 | {f"still_posting_day_{d}": c.still_posting(d) for d in CHECKPOINTS}
                 for c in self.curves
             },

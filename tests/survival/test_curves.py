@@ -13,7 +13,7 @@ def test_the_curve_steps_down_at_each_silence_and_not_at_a_censoring():
     assert curve.still_posting(1) == pytest.approx(5 / 6)
     assert curve.still_posting(3) == pytest.approx(5 / 6 * 4 / 5 * 3 / 4)
     assert curve.still_posting(7) == pytest.approx(5 / 6 * 4 / 5 * 3 / 4 * 1 / 2)  # day 5: one of the two at risk
-    assert curve.median(0.95)["days"] == 5
+    assert curve.median()["days"] == 5
     table = curve.table()
     assert table.loc[table["days"] == 5, "at_risk"].item() == 2
     assert (table["lower"] <= table["survival"]).all() and (table["survival"] <= table["upper"]).all()
@@ -35,7 +35,7 @@ def test_small_groups_and_users_in_none_are_left_out_and_counted():
     out = compare_groups("g", groups, np.arange(1, 18), np.ones(17, dtype=int), 0.95, 10)
     assert [c.name for c in out.curves] == ["a"] and out.left_out == 5
     assert out.logrank_p is None  # one group: nothing to compare
-    assert out.summary(0.95)["groups"]["a"]["users"] == 12
+    assert out.summary()["groups"]["a"]["users"] == 12
 
 
 def test_weeks_are_shown_in_calendar_order_not_by_size():

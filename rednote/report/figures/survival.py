@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from lifelines.plotting import add_at_risk_counts
 
@@ -54,7 +55,7 @@ def km_figure(curves: list[Curve], title: str, level: float, silence_days: int) 
 
 def hazard_forest(table: pd.DataFrame, users: int, level: float) -> plt.Figure:
     """Hazard ratios of falling silent per SD (the Cox model's), features named for readers, strongest first."""
-    order = table.assign(strength=(table["hazard_ratio"].map(abs).pipe(lambda r: r.where(r >= 1, 1 / r))))
+    order = table.assign(strength=np.abs(np.log(table["hazard_ratio"])))
     order = order.sort_values("strength", ascending=False, kind="mergesort")
     shown = order.assign(feature=order["label"], ratio=order["hazard_ratio"])
     title = f"Hazard of falling silent per SD ({users} users still posting at their landmark)"
