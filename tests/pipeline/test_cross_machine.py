@@ -60,7 +60,7 @@ def test_the_review_lists_no_noise_and_lists_a_real_change(runs):
     write_params(second, {"train.logreg_c": 1.0})
     sh(second, "dvc", "repro")
     loud = sh(second, "python", "-m", "rednote.report.compare", "--ref", "HEAD").stdout
-    assert "| metrics/metrics.json | test.roc_auc |" in loud and "No metric changed" not in loud
+    assert "| metrics/metrics.json | test.pr_auc |" in loud and "No metric changed" not in loud
     sh(second, "python", "-m", "rednote.report.pr", "--ref", "HEAD", "--out", "reports/pr")
     report = (second / "reports" / "pr" / "report.md").read_text()
-    assert "| metrics/metrics.json | test.roc_auc |" in report and "train.logreg_c" in report
+    assert "| metrics/metrics.json | test.pr_auc |" in report and "train.logreg_c" in report
