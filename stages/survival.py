@@ -24,7 +24,7 @@ def main() -> None:
     window = (pd.Timestamp(lab.observe_start), pd.Timestamp(lab.target_end) + pd.Timedelta(days=1))
     result = survival_analysis(
         read_table(data.posts), users, topics, read_topic_words(out.TOPICS), read_table(data.segments),
-        window, p, params.evaluate.cv, params.evaluate.seed, params.train.log_counts,
+        window, p, params.evaluate.cv, params.evaluate.seed, params.train.log_counts, lab.design,
     )  # fmt: skip
     write_json(result.summary, out.SURVIVAL)
     write_csv(result.overall.table(), out.SURVIVAL_CURVE)

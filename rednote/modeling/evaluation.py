@@ -49,7 +49,7 @@ def cv_problem(y: np.ndarray, folds: int) -> str | None:
     if positives < folds or n - positives < folds:
         return (
             f"the cohort has {positives} retained and {n - positives} lost user(s), fewer than evaluate.cv.folds={folds} "
-            "in a class, too few to cross-validate a model: use a larger crawl, widen label.target, or lower evaluate.cv.folds"
+            "in a class, too few to cross-validate a model: use a larger crawl, a longer label.horizon_days (label.target_* under label.design=calendar), or lower evaluate.cv.folds"
         )
     return None
 

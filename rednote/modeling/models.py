@@ -167,7 +167,7 @@ def trainability_problem(y: np.ndarray, split: np.ndarray, minimum: int) -> str 
             return (
                 f"the {name} split has {positives} retained user(s) of {len(part)} (train.min_positives={minimum}); "
                 f"the cohort has {int(y.sum())} retained in all, too few to train and score a model: use a larger crawl, "
-                "widen label.target, or lower train.min_positives"
+                "a longer label.horizon_days (label.target_* under label.design=calendar), or lower train.min_positives"
             )
     return None
 

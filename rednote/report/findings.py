@@ -171,6 +171,13 @@ def _data(f: Findings, params: dict[str, Any]) -> Section:
     return s
 
 
+def _watched(f: Findings) -> str:
+    """The days features come from, in words: ``January`` or each user's first days (the design's watch)."""
+    if f.get("cohort", "design") == "landmark":
+        return f"each user's first {f.quote('cohort', 'landmark_days', style='int')} days"
+    return "January"
+
+
 def _retained_phrase(f: Findings) -> str:
     """What *retained* means in this run, in words (the numbers are quoted where the design is first described)."""
     if f.get("cohort", "design") == "landmark":
@@ -282,7 +289,8 @@ def _factors(f: Findings) -> Section:
                 f"{f.quote('topics', 'topics', str(i), 'retention_rate', style='pct')} stayed"
             )
         s.paragraphs.append(
-            "Topics (NMF over January words) and the retention rate of the users each dominates:\n\n" + "\n".join(lines)
+            f"Topics (NMF over the words of {_watched(f)}) and the retention rate of the users each dominates:\n\n"
+            + "\n".join(lines)
         )
     s.figures += [
         (
@@ -400,7 +408,8 @@ def _adaptation(f: Findings) -> Section:
             for c, g in clusters.items()
         ]
         s.paragraphs.append(
-            f"K-Means on users' log-scaled January behaviour finds {f.quote('segments', 'k', 'chosen', style='int')} groups "
+            f"K-Means on users' log-scaled behaviour in {_watched(f)} finds "
+            f"{f.quote('segments', 'k', 'chosen', style='int')} groups "
             f"(silhouette {f.quote('segments', 'silhouette')}; chosen among k in the configured range):\n\n"
             + "\n".join(lines)
         )
@@ -467,7 +476,8 @@ def _limits(f: Findings, params: dict[str, Any]) -> Section:
     s = Section("6. What the data cannot say, and this run's parameters")
     s.paragraphs.append(
         f"Every interval above rests on {f.quote('cohort', 'retained_users', style='int')} retained users: with about 20 "
-        "(the real crawl), intervals are wide and small differences between models mean nothing. The crawl follows one "
+        "(the real crawl under the study's calendar design), intervals are wide and small differences between models "
+        "mean nothing. The crawl follows one "
         "hashtag, so it sees the users who used it, not RedNote's new users at large; posting again is the only "
         "sign of staying it has (a user who stayed but only read is counted as lost). Associations are not causes."
     )

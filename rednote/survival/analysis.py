@@ -86,6 +86,7 @@ def cox_summary(
     cv: CvParams,
     seed: int,
     log_counts: bool,
+    design: str,
 ) -> tuple[dict, pd.DataFrame | None]:
     """The landmark Cox model on the users still posting at their landmark: its summary and hazard-ratio table."""
     at_risk = at_risk_after_landmark(days)
@@ -106,7 +107,7 @@ def cox_summary(
         "baseline": list(p.baseline),
         "constant": model.constant,
     }
-    reason = cox_problem(model, cv.folds) or cox_problem(base, cv.folds)
+    reason = cox_problem(model, cv.folds, design) or cox_problem(base, cv.folds, design)
     fitted, error = (None, None) if reason else safe_fit(model, p.penalizer)
     if fitted is None:
         return out | {"degenerate": reason or error}, None
@@ -139,11 +140,13 @@ def survival_analysis(
     cv: CvParams,
     seed: int,
     log_counts: bool,
+    design: str,
 ) -> SurvivalResult:
     """Everything ``metrics/survival.json`` and ``plots/survival/`` hold, for the cohort ``users``.
 
     ``window``: the observation window's first day (arrival weeks, new accounts) and the first day the crawl no
-    longer watches (censoring). ``segments``: ``user_id`` and ``segment_name``.
+    longer watches (censoring). ``segments``: ``user_id`` and ``segment_name``. ``design``: ``label.design`` (the
+    remedy a degenerate Cox model's sentence names).
     """
     start, crawl_end = window
     check_silence_days(users["first_post"], crawl_end, p.silence_days)
@@ -168,7 +171,7 @@ def survival_analysis(
         )  # fmt: skip
         for name in GROUPINGS
     ]
-    cox, table = cox_summary(users, topics, days, topic_words, p, cv, seed, log_counts)
+    cox, table = cox_summary(users, topics, days, topic_words, p, cv, seed, log_counts, design)
     median = overall.median()
     summary = {
         "ci_level": p.ci_level,

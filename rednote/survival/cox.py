@@ -61,8 +61,20 @@ class CoxData:
         return frame.assign(duration=self.duration[rows], event=self.event[rows])
 
 
-def cox_problem(data: CoxData, folds: int) -> str | None:
+#: What gives a Cox model more users to follow, by ``label.design``.
+MORE_AT_RISK = {
+    "calendar": (
+        "label.design=landmark (each user watched from their own first post, so a user need not still be posting at "
+        "the end of January), a longer crawl or a shorter survival.silence_days gives more"
+    ),
+    "landmark": "a longer crawl, a shorter label.landmark_days or a shorter survival.silence_days gives more",
+}
+
+
+def cox_problem(data: CoxData, folds: int, design: str) -> str | None:
     """Why no Cox model can be fitted and cross-validated on ``data`` (one sentence), or None when it can.
+
+    ``design``: ``label.design``, which decides the remedy the sentence names.
 
     Each fold needs a user who fell silent to rank against the others; users still posting at the crawl's end
     help but are not needed (Harrell's C compares the silent with everyone who outlasted them), so only the
@@ -75,8 +87,7 @@ def cox_problem(data: CoxData, folds: int) -> str | None:
         return (
             f"{n} user(s) were still posting at the end of their watch, of whom {events} later fell silent: fewer "
             f"than evaluate.cv.folds={folds} silent users (or {2 * folds} users) are too few to fit and "
-            "cross-validate a Cox model (a longer crawl, a shorter label.landmark_days or a shorter "
-            "survival.silence_days gives more)"
+            f"cross-validate a Cox model ({MORE_AT_RISK[design]})"
         )
     return None
 

@@ -65,7 +65,7 @@ def test_the_text_follows_a_changed_metric(run, params):
     changed["cohort"]["retained_users"] = 21
     text = to_markdown(build(changed, params)[0])
     assert "ranks a retained user above a lost one 61% of the time" in text
-    assert "of whom 21 posted again in February" in text and "rests on 21 retained users" in text
+    assert "of whom 21 posted again within the horizon" in text and "rests on 21 retained users" in text
 
 
 def test_the_interval_level_is_the_one_recorded_in_the_metrics(run, params):
@@ -103,7 +103,7 @@ def test_a_degenerate_run_says_why_and_keeps_the_other_sections(run, params):
     text = to_markdown(build(degenerate, params)[0])
     assert "**No model was trained:** the cohort has 1 retained user, too few for 5 folds" in text
     assert "ranks a retained user" not in text
-    assert "## 5. Adaptation groups" in text and "Topics (NMF over January words)" in text
+    assert "## 5. Adaptation groups" in text and "Topics (NMF over the words of each user's first 7 days)" in text
     assert "## 4. How long they kept posting" in text
 
 

@@ -48,7 +48,7 @@ def run(posts, users, **survival):
     )
     cv = p.evaluate.cv.model_copy(update={"repeats": 2})
     return survival_analysis(
-        posts, users, topics, [["alpha", "beta"], ["gamma"]], segments, (START, END), sp, cv, 0, True
+        posts, users, topics, [["alpha", "beta"], ["gamma"]], segments, (START, END), sp, cv, 0, True, "landmark"
     )
 
 

@@ -44,6 +44,8 @@ def test_a_covariate_that_does_not_vary_is_left_out_by_name():
 def test_too_few_silent_users_or_users_is_one_sentence(events, n):
     event = np.r_[np.ones(events), np.zeros(max(n - events, 0))][:n].astype(int)
     data = CoxData.of(np.random.default_rng(0).standard_normal((n, 2)), ["a", "b"], np.arange(1, n + 1), event)
-    reason = cox_problem(data, folds=5)
+    reason = cox_problem(data, folds=5, design="landmark")
     assert reason is not None and "too few to fit and cross-validate a Cox model" in reason
-    assert cox_problem(planted(100), folds=5) is None
+    assert "label.design=landmark" in cox_problem(data, folds=5, design="calendar")  # the remedy the design allows
+    assert "label.design" not in reason
+    assert cox_problem(planted(100), folds=5, design="landmark") is None

@@ -65,7 +65,7 @@ def survival(crawl, landmark, params):
     segments = pd.DataFrame({"user_id": users["user_id"], "segment_name": "one group"})
     return survival_analysis(
         crawl[0], users, topics, words, segments, (START, END), params.survival, params.evaluate.cv,
-        params.evaluate.seed, params.train.log_counts,
+        params.evaluate.seed, params.train.log_counts, "landmark",
     ).summary  # fmt: skip
 
 
