@@ -21,7 +21,7 @@ interpreter's ``dvc`` (nothing is installed; ``PYTHONPATH`` points at the clone 
 
 Prints a table (seconds, stages that ran) and the embed stage's texts/s in the cold run (from its
 log line ``embedded N texts in S s (R texts/s)``), and last the line
-``cold_s=<> noop_s=<> loop_s=<> grid_s=<> grid_embeds=<n>``.
+``cold_s=<> noop_s=<> loop_s=<> silence_s=<> grid_s=<> grid_embeds=<n>``.
 """
 
 from __future__ import annotations
