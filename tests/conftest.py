@@ -1,9 +1,15 @@
+import os
 from pathlib import Path
 
-import pandas as pd
+# The Hugging Face libraries read these when first imported, which may be in a session fixture before any
+# module's own settings apply: without them a hub id not in the cache is retried against the network (~45 s).
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+import pandas as pd  # noqa: E402
 import pytest
 
-from rednote.ingest.schema import KAGGLE_COLUMNS
+from rednote.ingest.schema import KAGGLE_COLUMNS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,17 +13,25 @@ from rednote.core.threads import ENV, available_cores, cgroup_cpu_limit, thread_
 from rednote.embed.encoders import UseEncoder
 
 
-def test_threads_are_the_cores_this_process_may_use(tmp_path):
-    assert thread_count({}, tmp_path / "no-cgroup") == len(os.sched_getaffinity(0))
+@pytest.fixture
+def five_cores(monkeypatch):
+    """This process may run on 5 of the machine's cores (numbers 0-3 and 6), whatever the machine has."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3, 6})
 
 
-def test_a_container_quota_lowers_the_count(tmp_path):
+def test_threads_are_the_cores_this_process_may_use(tmp_path, five_cores):
+    assert thread_count({}, tmp_path / "no-cgroup") == 5
+
+
+def test_a_container_quota_lowers_the_count(tmp_path, five_cores):
     cpu_max = tmp_path / "cpu.max"
     cpu_max.write_text("150000 100000\n")  # 1.5 cores: 2 threads
     assert cgroup_cpu_limit(cpu_max) == 2
-    assert available_cores(cpu_max) == min(2, len(os.sched_getaffinity(0)))
+    assert available_cores(cpu_max) == 2
+    cpu_max.write_text("800000 100000\n")  # a quota above the affinity: the affinity decides
+    assert available_cores(cpu_max) == 5
     cpu_max.write_text("max 100000\n")
-    assert cgroup_cpu_limit(cpu_max) is None
+    assert cgroup_cpu_limit(cpu_max) is None and available_cores(cpu_max) == 5
 
 
 def test_the_variable_overrides_and_a_bad_value_is_one_sentence(tmp_path):

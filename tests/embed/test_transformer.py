@@ -15,14 +15,9 @@ from rednote.embed import transformer as tr
 
 
 @pytest.fixture(autouse=True, scope="module")
-def offline():
-    """Never reach the hub from these tests; the variables are set for this module only, then restored.
-
-    transformers is imported lazily by rednote.embed.transformer, so it first loads under these settings.
-    """
+def quiet():
+    """TensorFlow's start-up lines off for this module (the hub is offline for every test: tests/conftest.py)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HF_HUB_OFFLINE", "1")
-        patch.setenv("TRANSFORMERS_OFFLINE", "1")
         patch.setenv("TF_CPP_MIN_LOG_LEVEL", "2")
         yield
 

@@ -182,7 +182,8 @@ COMMENTS = (
 # A password-protected .xlsx is an OLE2 compound file (its first 8 bytes), not a ZIP.
 ENCRYPTED = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + b"EncryptionInfo" + bytes(2000)
 
-# name: (bytes or Export, last stage expected to run, the word the error names (None: every stage reached succeeds))
+# name: (bytes or Export, the stage that stops with one sentence, or the last one run when keyword is None,
+#        the words that sentence must contain (None: every stage up to and including that one succeeds))
 CASES: dict[str, tuple[bytes | Export, str, str | None]] = {
     "empty_file": (b"", "clean", "empty"),
     "whitespace_only": (b"  \n\n  \n", "clean", "empty"),
@@ -202,7 +203,7 @@ CASES: dict[str, tuple[bytes | Export, str, str | None]] = {
     "utf8_bom": (csv_text(MANY).encode("utf-8-sig"), "label", None),
     "gbk": (csv_text(MANY.drop(columns=["content"]).assign(content="学中文 日常")).encode("gbk"), "label", None),
     "utf16": (csv_text(MANY).encode("utf-16"), "clean", "UTF-8"),
-    "binary": (bytes(range(256)) * 4, "clean", None),
+    "binary": (bytes(range(256)) * 4, "clean", "neither UTF-8 nor GBK"),
     "unclosed_quote": (
         (
             ",".join(HEADER) + '\n"t,"oops unclosed,' + ",".join(["x"] * 13) + "\n" + "\n".join(BROKEN_ROWS[1:5]) + "\n"
@@ -380,9 +381,9 @@ def test_bad_input_ends_in_output_or_one_sentence(case, workdir, capsys):
         if status:
             errors = [line for line in err.splitlines() if line.startswith("error: ")]
             assert len(errors) == 1, err
-            assert stage == last, f"{case} stopped at {stage}: {errors[0]}"
-            if keyword:
-                assert keyword in errors[0], errors[0]
+            assert keyword is not None, f"{case} should pass every stage up to {last}, but {stage} stopped: {errors[0]}"
+            assert stage == last, f"{case} stopped at {stage}, not {last}: {errors[0]}"
+            assert keyword in errors[0], errors[0]
             break
     else:
         assert keyword is None, f"{case} reached {last} without the expected error about {keyword!r}"

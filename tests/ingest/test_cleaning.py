@@ -141,6 +141,15 @@ def test_no_personal_data_leaves_clean_in_any_crawler_format(writer, make_raw, t
         assert secret not in dumped, secret
 
 
+def test_a_pseudonym_is_hmac_sha256_by_the_published_test_vector():
+    """RFC 4231, test case 2: HMAC-SHA256(key "Jefe", "what do ya want for nothing?") = 5bdcc146bf60754e6a04…"""
+    vector = pseudonymize(pd.Series(["what do ya want for nothing?"]), "Jefe")
+    assert vector.tolist() == ["5bdcc146bf60754e"]
+    assert pseudonymize(pd.Series(["what do ya want for nothing?"]), "Jefe", length=32)[0] == (
+        "5bdcc146bf60754e6a042426089575c7"
+    )
+
+
 def test_pseudonyms_are_stable_per_key_and_differ_across_keys():
     ids = pd.Series(["u1", "u2", "u1", ""])
     first, again, other = pseudonymize(ids, "k1"), pseudonymize(ids, "k1"), pseudonymize(ids, "k2")

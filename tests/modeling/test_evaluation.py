@@ -92,13 +92,30 @@ def test_fit_never_sees_the_rows_it_scores():
                 assert not inner & scored
 
 
+def max_f1_cut(score: np.ndarray, y: np.ndarray) -> float:
+    """By hand: the score at or above which flagging users gives the best F1 (the highest such cut on ties)."""
+    best = (-1.0, 0.0)
+    for cut in np.unique(score):
+        flagged = score >= cut
+        tp, fp, fn = np.sum(flagged & (y == 1)), np.sum(flagged & (y == 0)), np.sum(~flagged & (y == 1))
+        best = max(best, (2 * tp / (2 * tp + fp + fn), float(cut)))
+    return best[1]
+
+
 def test_threshold_comes_from_the_training_part_only():
+    """With a model that scores a user by their first column whatever it was fitted on, a fold's inner
+    out-of-fold predictions are its training part's first column: the fold's threshold is that part's max-F1
+    cut, computed here by hand, and not the cut of all users (which differs for some folds)."""
     X, y = signal()
+
+    def first_column(X_train, y_train, seed):
+        return lambda Z: Z[:, 0]
+
     folds = repeated_folds(y, 5, 1, 0)
-    result = cross_validate(logreg, X, y, folds, 0, inner_folds=3)
-    for k in range(5):
-        train = folds[0] != k
-        assert result.threshold[0, k] == inner_threshold(logreg, X[train], y[train], 3, 0 + k)
+    result = cross_validate(first_column, X, y, folds, 0, inner_folds=3)
+    by_hand = [max_f1_cut(X[folds[0] != k, 0], y[folds[0] != k]) for k in range(5)]
+    assert result.threshold[0].tolist() == pytest.approx(by_hand)
+    assert any(cut != max_f1_cut(X[:, 0], y) for cut in by_hand)  # the scored fold would have moved it
 
 
 def test_inner_threshold_maximizes_f1_on_inner_predictions():
@@ -168,10 +185,34 @@ def test_cv_scores_report_intervals_spread_and_threshold_figures():
     result = cross_validate(logreg, X, y, repeated_folds(y, 5, 3, 0), 0, inner_folds=3)
     scores = cv_scores(y, result, 200, 0.95, 0)
     assert scores["positives"] == 40 and scores["n"] == 400
+    mean = result.proba.mean(axis=0)  # each user's out-of-fold probability averaged over repeats
+    assert scores["roc_auc"] == pytest.approx(roc_auc_score(y, mean))
+    assert scores["pr_auc"] == pytest.approx(average_precision_score(y, mean))
     assert scores["roc_auc_ci_low"] < scores["roc_auc"] < scores["roc_auc_ci_high"]
     assert scores["pr_auc_ci_low"] < scores["pr_auc"] < scores["pr_auc_ci_high"]
     assert scores["roc_auc_repeats"]["min"] <= scores["roc_auc_repeats"]["mean"] <= scores["roc_auc_repeats"]["max"]
     assert 0 < scores["f1"] <= 1 and scores["threshold"] is not None
+
+
+def test_cv_scores_are_the_hand_counted_confusion_matrix():
+    """Eight users, one repeat, one fold cut at 0.5: predicted [1, 1, 0, 1, 1, 0, 0, 0] against retained
+    [1, 1, 1, 0, 0, 0, 0, 0] is TP 2, FP 2, FN 1, TN 3. ROC-AUC by hand: of the 3 × 5 (retained, lost) pairs the
+    retained user ranks higher in 5 + 5 + 3 = 13."""
+    y = np.array([1, 1, 1, 0, 0, 0, 0, 0])
+    proba = np.array([[0.9, 0.8, 0.2, 0.7, 0.6, 0.1, 0.15, 0.05]])
+    result = CVResult(proba=proba, threshold=np.array([[0.5]]), folds=np.zeros((1, 8), dtype=int), predictors=[])
+    scores = cv_scores(y, result, 20, 0.95, 0)
+    assert scores["predicted_positives"] == 4 and scores["positives"] == 3 and scores["n"] == 8
+    assert scores["precision"] == pytest.approx(2 / 4) and scores["recall"] == pytest.approx(2 / 3)
+    assert scores["f1"] == pytest.approx(2 * 2 / (2 * 2 + 2 + 1))
+    assert scores["accuracy"] == pytest.approx(5 / 8) and scores["balanced_accuracy"] == pytest.approx(
+        (2 / 3 + 3 / 5) / 2
+    )
+    assert scores["roc_auc"] == pytest.approx(13 / 15) and scores["threshold"] == 0.5
+    # average precision: precision at each retained user's rank (1st, 2nd, 5th of 8), averaged
+    assert scores["pr_auc"] == pytest.approx((1 / 1 + 2 / 2 + 3 / 5) / 3)
+    assert scores["base_rate"] == 3 / 8 and scores["majority_accuracy"] == 5 / 8
+    assert scores["brier"] == pytest.approx(np.mean((proba[0] - y) ** 2))
 
 
 def test_predicted_uses_the_threshold_of_the_fold_that_scored_each_user():

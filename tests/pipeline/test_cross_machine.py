@@ -2,6 +2,8 @@
 copies, agrees with itself and with the committed outputs up to the stated tolerance (rednote.report.compare), its
 findings read the same, the review lists no metric as changed, and a real change is still listed."""
 
+import json
+import re
 import shutil
 
 import pytest
@@ -37,6 +39,15 @@ def test_two_kernels_and_thread_counts_agree_within_the_tolerance_and_write_the_
     assert changed_numbers(a.numbers, b.numbers) == {}
     assert changed_curves(a.curves, b.curves) == {}
     assert a.findings is not None and a.findings == b.findings
+
+
+def test_the_samples_roc_auc_lies_in_the_range_the_readme_states(runs):
+    stated = re.search(r"a sample ROC-AUC outside (0\.\d+)-(0\.\d+) means", (ROOT / "README.md").read_text())
+    assert stated, "the README no longer states the sample's ROC-AUC range"
+    low, high = map(float, stated.groups())
+    for name, repo in runs.items():
+        metrics = json.loads((repo / "metrics" / "metrics.json").read_text(encoding="utf-8"))
+        assert low <= metrics["test"]["roc_auc"] <= high, name
 
 
 def test_the_committed_outputs_are_what_either_setting_reproduces(runs):

@@ -5,6 +5,7 @@ import json
 import pandas as pd
 import pytest
 from e2e import commit, sh, slice_repo, write_params
+from sklearn.metrics import average_precision_score, roc_auc_score
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +37,12 @@ def test_repro_writes_the_metrics_and_plots(repo):
     ):
         assert key in m["test"] and key in m["baseline"]
     assert m["data"]["n_users"] > 1000 and 0 < m["data"]["n_retained"] < m["data"]["n_users"]
-    assert 0 <= m["test"]["roc_auc"] <= 1
+    scored = pd.read_parquet(repo / "data" / "predictions.parquet")  # recomputed by scikit-learn from the predictions
+    assert m["test"]["roc_auc"] == pytest.approx(roc_auc_score(scored["retained"], scored["p_model"]), rel=1e-4)
+    assert m["test"]["pr_auc"] == pytest.approx(
+        average_precision_score(scored["retained"], scored["p_model"]), rel=1e-4
+    )
+    assert m["baseline"]["roc_auc"] == pytest.approx(roc_auc_score(scored["retained"], scored["p_baseline"]), rel=1e-4)
     assert m["test"]["roc_auc_ci_low"] <= m["test"]["roc_auc"] <= m["test"]["roc_auc_ci_high"]
     for plot in (
         "plots/evaluate/roc_model.csv",
