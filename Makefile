@@ -1,7 +1,7 @@
 # Shortcuts; each target is one documented command. `make help` lists them.
 REF ?= main
 
-.PHONY: help repro test test-quick lint format typecheck check diff report
+.PHONY: help repro test test-quick lint format typecheck check diff report mutate
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -33,3 +33,7 @@ diff:  ## metrics that changed beyond float noise against $(REF), as a Markdown 
 
 report:  ## Markdown report of metric, param and plot changes against $(REF): reports/pr/report.md
 	python -m rednote.report.pr --ref $(REF) --out reports/pr
+
+mutate:  ## mutation testing of the modules where a silent bug changes the answer (hours; docs/mutation.md)
+	mutmut run --max-children 2
+	mutmut results
