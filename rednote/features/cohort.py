@@ -60,6 +60,8 @@ SKEWED_FEATURES = (
 #: The cohorts ``label.cohort`` names: everyone posting in the observation window (the study's), or of them the
 #: accounts created within ``label.joined_*`` (who *joined* then: the question the study asked).
 COHORTS = ("posters", "joiners")
+#: The remedies for too few retained users, quoted by every sentence that stops a model for it.
+MORE_RETAINED = "use a larger crawl, a longer label.horizon_days (label.target_* under label.design=calendar)"
 
 
 _DAY = pd.Timedelta(days=1)

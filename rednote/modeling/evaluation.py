@@ -30,6 +30,7 @@ import numpy as np
 from sklearn import metrics as skm
 from sklearn.model_selection import StratifiedKFold
 
+from rednote.features.cohort import MORE_RETAINED
 from rednote.modeling.metrics import best_f1_threshold, percentile_interval
 
 #: ``predict(X) -> P(retained)`` per row, float64.
@@ -49,7 +50,7 @@ def cv_problem(y: np.ndarray, folds: int) -> str | None:
     if positives < folds or n - positives < folds:
         return (
             f"the cohort has {positives} retained and {n - positives} lost user(s), fewer than evaluate.cv.folds={folds} "
-            "in a class, too few to cross-validate a model: use a larger crawl, a longer label.horizon_days (label.target_* under label.design=calendar), or lower evaluate.cv.folds"
+            f"in a class, too few to cross-validate a model: {MORE_RETAINED}, or lower evaluate.cv.folds"
         )
     return None
 

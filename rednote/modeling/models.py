@@ -24,6 +24,7 @@ from sklearn.model_selection import train_test_split
 from rednote.core.errors import UserError
 from rednote.core.io import rounded
 from rednote.core.params import TrainParams
+from rednote.features.cohort import MORE_RETAINED
 from rednote.features.sequences import STEP_FEATURES
 from rednote.modeling.linear import l2_logistic
 from rednote.modeling.metrics import best_f1_threshold
@@ -166,8 +167,8 @@ def trainability_problem(y: np.ndarray, split: np.ndarray, minimum: int) -> str 
         if positives < minimum or positives == len(part):
             return (
                 f"the {name} split has {positives} retained user(s) of {len(part)} (train.min_positives={minimum}); "
-                f"the cohort has {int(y.sum())} retained in all, too few to train and score a model: use a larger crawl, "
-                "a longer label.horizon_days (label.target_* under label.design=calendar), or lower train.min_positives"
+                f"the cohort has {int(y.sum())} retained in all, too few to train and score a model: {MORE_RETAINED}, "
+                "or lower train.min_positives"
             )
     return None
 
