@@ -43,6 +43,7 @@ def main() -> None:
         data.raw,
         p.max_unreadable_time_share,
         read.time_column,
+        p.export_timezone,
     )
     quality.update(read.quality())
     if quality["recovered_times"]:

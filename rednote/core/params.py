@@ -18,6 +18,7 @@ import types
 import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from annotated_types import Ge, Gt, Le, Lt, MaxLen, MinLen
@@ -57,10 +58,18 @@ class CleanParams(Section):
     pseudonym_key: str = Field(min_length=1)
     max_malformed_share: Annotated[float, Field(ge=0, le=1)]
     max_unreadable_time_share: Annotated[float, Field(ge=0, le=1)]
+    export_timezone: str
 
     @model_validator(mode="after")
     def _ordered(self) -> CleanParams:
         _check_order("clean.window_start", self.window_start, "clean.window_end", self.window_end)
+        try:
+            ZoneInfo(self.export_timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"clean.export_timezone={self.export_timezone!r} is not a time zone name (an IANA name such as "
+                "Asia/Shanghai, Europe/Berlin or America/New_York)"
+            ) from None
         return self
 
 

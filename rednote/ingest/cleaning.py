@@ -7,7 +7,14 @@ import pandas as pd
 from rednote.core.errors import UserError
 from rednote.core.window import Window
 from rednote.ingest.markup import clean_markup, extract_tags
-from rednote.ingest.parsing import UNKNOWN_COUNT, account_creation_days, parse_counts, parse_times, times_from_note_ids
+from rednote.ingest.parsing import (
+    SITE_TIMEZONE,
+    UNKNOWN_COUNT,
+    account_creation_days,
+    parse_counts,
+    parse_times,
+    times_from_note_ids,
+)
 from rednote.ingest.privacy import pseudonymize
 from rednote.ingest.schema import COUNT_COLUMNS
 
@@ -36,10 +43,10 @@ def _counts(raw: pd.DataFrame, quality: dict) -> pd.DataFrame:
     return posts
 
 
-def _times(raw: pd.DataFrame, window: Window, quality: dict) -> pd.Series:
-    """Each post's time; a missing or unreadable one from its note id when that lands near ``window``; the
-    unparseable, missing and recovered ones counted into ``quality``."""
-    times, bad_times = parse_times(raw["create_time"])
+def _times(raw: pd.DataFrame, window: Window, quality: dict, zone: str) -> pd.Series:
+    """Each post's time (printed ones read in ``zone``); a missing or unreadable one from its note id when that
+    lands near ``window``; the unparseable, missing and recovered ones counted into ``quality``."""
+    times, bad_times = parse_times(raw["create_time"], zone)
     quality["unparseable_times"] = int(bad_times.sum())
     quality["missing_times"] = int((times.isna() & ~bad_times).sum())
     from_ids = times_from_note_ids(raw["post_id"]).where(times.isna())
@@ -66,10 +73,12 @@ def clean_posts(
     source: str = "the raw file",
     max_unreadable_time_share: float = 1.0,
     time_column: str = "create_time",
+    export_timezone: str = SITE_TIMEZONE,
 ) -> tuple[pd.DataFrame, dict]:
     """Parse, window, de-duplicate and pseudonymize raw posts.
 
-    ``raw``: string columns as returned by :func:`rednote.ingest.exports.read_export`. A missing or
+    ``raw``: string columns as returned by :func:`rednote.ingest.exports.read_export`. Printed times are clock
+    readings in ``export_timezone`` (:func:`rednote.ingest.parsing.parse_times`); epoch times are instants. A missing or
     unreadable time is recovered from a 24-hex note id (:func:`rednote.ingest.parsing.times_from_note_ids`)
     when that lands within :data:`RECOVERY_MARGIN` of ``window``. Returns the posts (columns
     :data:`POST_COLUMNS`, sorted by time then post id) and a data-quality dict: rows in, rows kept,
@@ -85,7 +94,8 @@ def clean_posts(
     quality: dict = {"rows_in": int(len(raw))}
     raw = raw.reset_index(drop=True)
     posts = _counts(raw, quality)
-    posts["created_at"] = _times(raw, window, quality)
+    posts["created_at"] = _times(raw, window, quality, export_timezone)
+    quality["export_timezone"] = export_timezone
 
     user = raw["user_id"].astype("string").fillna("").str.strip()
     quality["missing_user_id"] = int((user == "").sum())

@@ -13,6 +13,10 @@ year-less dates (``01-14``) and garbage become NaT and are flagged.
 
 Every time is naive Beijing time, as the site prints it: an epoch instant becomes the Beijing clock
 reading, so a post at 00:30 on 1 February in Beijing is a February post though still 31 January in UTC.
+A printed time is a clock reading in the zone of whatever printed it: the site's own pages and the Kaggle
+export print Beijing time, while Spider_XHS and XHS-Downloader print the local time of the machine that ran
+the crawler. :func:`parse_times` reads printed times in the zone it is given (``clean.export_timezone``) and
+converts them to Beijing time; epoch times are instants and need no zone.
 """
 
 from __future__ import annotations
@@ -67,11 +71,13 @@ def parse_counts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return counts, unparseable
 
 
-def parse_times(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse a column of printed times (naive, as printed: the site shows Beijing time).
+def parse_times(values: pd.Series, zone: str = SITE_TIMEZONE) -> tuple[pd.Series, pd.Series]:
+    """Parse a column of times as naive Beijing clock readings: printed ones as readings in ``zone`` (an IANA
+    name), epoch ones as instants.
 
     Returns ``(times, unparseable)``: datetime64[ns] with NaT where unreadable, and a bool mask of
-    the values that were not empty and not readable. Years before 2000 or after 2100 are unreadable.
+    the values that were not empty and not readable. Years before 2000 or after 2100 are unreadable, and so
+    is a printed reading that ``zone``'s clock skips or shows twice (a daylight-saving change).
     """
     text = values.astype("string").fillna("").str.strip()
     times = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
@@ -80,11 +86,15 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         epoch = text.str.fullmatch(rf"\d{{{digits}}}(?:\.0+)?").fillna(False).astype(bool)
         if epoch.any():
             times[epoch] = beijing(pd.to_numeric(text[epoch]).astype("int64"), unit)
+    printed = times.isna() & (text != "")
     for fmt in TIME_FORMATS:
         todo = times.isna() & (text != "")
         if not todo.any():
             break
         times[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+    if zone != SITE_TIMEZONE and (printed & times.notna()).any():
+        local = times[printed].dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
+        times[printed] = local.dt.tz_convert(SITE_TIMEZONE).dt.tz_localize(None).astype("datetime64[ns]")
     plausible = (times >= pd.Timestamp("2000-01-01")) & (times < pd.Timestamp("2100-01-01"))
     times = times.where(plausible)
     unparseable = (times.isna() & (text != "")).astype(bool)

@@ -18,6 +18,7 @@ BAD = {
     "clean.max_malformed_share": (1.5, "clean.max_malformed_share must be a number ≥ 0 and ≤ 1, got 1.5"),
     "clean.max_unreadable_time_share": (-0.1, "clean.max_unreadable_time_share must be a number ≥ 0 and ≤ 1, got -0.1"),
     "clean.window_end": ("2024-12-01", "clean.window_end (2024-12-01) comes before clean.window_start"),
+    "clean.export_timezone": ("Beijing", "clean.export_timezone='Beijing' is not a time zone name (an IANA name"),
     "label.observe_end": ("2025-13-01", "label.observe_end must be a date YYYY-MM-DD, got '2025-13-01'"),
     "label.target_start": ("2025-01-15", "label.target_start (2025-01-15) must come after label.observe_end"),
     "label.cohort": ("everyone", "label.cohort must be one of posters, joiners, got 'everyone'"),

@@ -195,3 +195,32 @@ def test_the_account_creation_day_is_read_before_the_id_is_hashed_and_unknown_on
     assert quality["account_created_unknown_users"] == 1
     assert (posts["account_created"].dropna() == posts["account_created"].dropna().dt.normalize()).all()
     assert "6784c212" not in "".join(posts.astype(str).to_numpy().ravel())  # no trace of the raw id
+
+
+def test_a_wrong_export_timezone_moves_posts_across_the_first_of_february(make_raw):
+    """A Spider_XHS export made on a machine in Berlin prints Berlin clock readings. 2025-01-31 18:30 in Berlin
+    (UTC+1 in winter) is 2025-02-01 01:30 in Beijing (UTC+8): a February post. Read in the default zone it stays
+    a January post, and the user who made it looks lost. An epoch time is an instant: no zone moves it."""
+    raw = make_raw(
+        [
+            {"user_id": "a", "post_id": "1", "create_time": "2025-01-31 18:30:00"},
+            {"user_id": "a", "post_id": "2", "create_time": "2025-01-31 16:59:00"},
+            # 1738340400000 ms = 2025-01-31 16:20:00 UTC = 2025-02-01 00:20 in Beijing, whatever the export's zone
+            {"user_id": "a", "post_id": "3", "create_time": "1738340400000"},
+        ]
+    )
+    by_zone = {
+        zone: clean_posts(raw, WINDOW, KEY, export_timezone=zone)
+        for zone in ("Asia/Shanghai", "Europe/Berlin", "America/New_York")
+    }
+    shanghai, berlin = by_zone["Asia/Shanghai"][0], by_zone["Europe/Berlin"][0]
+    assert sorted(shanghai["created_at"].dt.strftime("%m-%d %H:%M")) == ["01-31 16:59", "01-31 18:30", "02-01 00:20"]
+    assert sorted(berlin["created_at"].dt.strftime("%m-%d %H:%M")) == ["01-31 23:59", "02-01 00:20", "02-01 01:30"]
+    assert sorted(by_zone["America/New_York"][0]["created_at"].dt.strftime("%m-%d %H:%M")) == [
+        "02-01 00:20",
+        "02-01 05:59",
+        "02-01 07:30",
+    ]
+    february = {zone: int((posts["created_at"] >= "2025-02-01").sum()) for zone, (posts, _) in by_zone.items()}
+    assert february == {"Asia/Shanghai": 1, "Europe/Berlin": 2, "America/New_York": 3}
+    assert all(quality["export_timezone"] == zone for zone, (_, quality) in by_zone.items())
