@@ -11,6 +11,7 @@ A Kaggle time that is unreadable becomes the crawler's missing time (``None``, `
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import sqlite3
 import sys
@@ -117,6 +118,98 @@ def write_mediacrawler_sqlite(frame: pd.DataFrame, path: Path) -> None:
                 f"INSERT INTO xhs_note VALUES ({', '.join('?' * len(columns))})", [i, 1741140000000, *values.values()]
             )
         db.execute("CREATE TABLE xhs_note_comment (comment_id TEXT, note_id TEXT, content TEXT, create_time INTEGER)")
+    db.close()
+
+
+def creator_hash(user_id: object) -> str:
+    """tools/user_hash.py anonymize_user_id (MediaCrawler 9f4f8bf, 2026-07-01): sha256 of the stripped id, 16 hex."""
+    text = "" if user_id is None else str(user_id).strip()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16] if text else ""
+
+
+def mask_nickname(name: object) -> str:
+    """tools/user_hash.py mask_nickname: first and last character around three stars; two characters keep the first."""
+    if name is None:
+        return ""
+    text = str(name)
+    return "*" if len(text) <= 1 else text[0] + "*" if len(text) == 2 else text[0] + "***" + text[-1]
+
+
+#: Today's note keys, in order (store/xhs/__init__.py update_xhs_note since 9f4f8bf): user_id became creator_hash
+#: in place, nickname is masked, avatar and ip_location are gone.
+NOTE_KEYS_2026 = (
+    "note_id", "type", "title", "desc", "video_url", "time", "last_update_time", "creator_hash", "nickname",
+    "liked_count", "collected_count", "comment_count", "share_count", "image_list", "tag_list", "last_modify_ts",
+    "note_url", "source_keyword", "xsec_token",
+)  # fmt: skip
+
+
+def to_mediacrawler_2026(frame: pd.DataFrame) -> list[dict]:
+    """Today's note dicts: the old ones with creator_hash for user_id, a masked nickname, no avatar or ip_location;
+    a count the API did not send is None."""
+    records = []
+    for old in to_mediacrawler(frame):
+        new = {**old, "creator_hash": creator_hash(old["user_id"]), "nickname": mask_nickname(old["nickname"])}
+        new.update({c: new[c] if str(new[c]).strip() else None for c in COUNTS.values()})
+        records.append({k: new[k] for k in NOTE_KEYS_2026})
+    return records
+
+
+def write_mediacrawler_2026_jsonl(frame: pd.DataFrame, path: Path) -> None:
+    """The default save option since 0282e62 (2026-03-03): json.dumps(item, ensure_ascii=False) a line."""
+    lines = [json.dumps(r, ensure_ascii=False) for r in to_mediacrawler_2026(frame)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_mediacrawler_2026_csv(frame: pd.DataFrame, path: Path) -> None:
+    records = to_mediacrawler_2026(frame)
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(NOTE_KEYS_2026))
+        writer.writeheader()
+        writer.writerows(records)
+
+
+def write_mediacrawler_2026_xlsx(frame: pd.DataFrame, path: Path) -> None:
+    """As store/excel_store_base.py: sheet "Contents" with the first item's keys as header, None as "", ints as
+    numbers; a "Comments" sheet beside it."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    contents = book.active
+    contents.title = "Contents"
+    contents.append(list(NOTE_KEYS_2026))
+    for r in to_mediacrawler_2026(frame):
+        contents.append(["" if r[k] is None else r[k] for k in NOTE_KEYS_2026])
+    comments = book.create_sheet("Comments")
+    comments.append(["comment_id", "create_time", "note_id", "content", "creator_hash", "nickname"])
+    comments.append(["c1", 1736900000000, frame["post_id"].iloc[0], "好", creator_hash("someone"), "S***e"])
+    book.save(path)
+
+
+def write_mediacrawler_2026_sqlite(frame: pd.DataFrame, path: Path) -> None:
+    """As database/models.py today: xhs_note with id, creator_hash, nickname, add_ts, last_modify_ts first, counts
+    through str() (a missing one is the text None), image_list and tag_list through json.dumps."""
+    records = to_mediacrawler_2026(frame)
+    head = ["id", "creator_hash", "nickname", "add_ts", "last_modify_ts", "note_id", "type", "title", "desc"]
+    columns = head + ["video_url", "time", "last_update_time", *COUNTS.values(), "image_list", "tag_list"]
+    columns += ["note_url", "source_keyword", "xsec_token"]
+    with sqlite3.connect(path) as db:
+        db.execute(f"CREATE TABLE xhs_note ({', '.join(f'{c!r}' for c in columns)})")
+        for i, r in enumerate(records, start=1):
+            values = {
+                **r,
+                "id": i,
+                "add_ts": 1783000000000,
+                "image_list": json.dumps(r["image_list"], ensure_ascii=False),
+                "tag_list": json.dumps(r["tag_list"], ensure_ascii=False),
+                **{c: str(r[c]) for c in COUNTS.values()},
+            }
+            db.execute(f"INSERT INTO xhs_note VALUES ({', '.join('?' * len(columns))})", [values[c] for c in columns])
+        db.execute(
+            "CREATE TABLE xhs_note_comment (id INTEGER, creator_hash TEXT, nickname TEXT, add_ts INTEGER, "
+            "last_modify_ts INTEGER, comment_id TEXT, create_time INTEGER, note_id TEXT, content TEXT, "
+            "sub_comment_count INTEGER, pictures TEXT, parent_comment_id TEXT, like_count TEXT)"
+        )
     db.close()
 
 
@@ -256,7 +349,13 @@ WRITERS: dict[str, tuple[str, Callable[[pd.DataFrame, Path], None], str]] = {
     "mediacrawler_sqlite": ("sqlite_tables.db", write_mediacrawler_sqlite, "mediacrawler"),
     "spider_xhs_xlsx": ("tiktok refugee.xlsx", write_spider_xhs_xlsx, "spider_xhs"),
     "xhs_downloader_db": ("ExploreData.db", write_xhs_downloader_db, "xhs_downloader"),
+    "mediacrawler_2026_jsonl": ("search_contents_2026-08-01.jsonl", write_mediacrawler_2026_jsonl, "mediacrawler"),
+    "mediacrawler_2026_csv": ("search_contents_2026-08-01.csv", write_mediacrawler_2026_csv, "mediacrawler"),
+    "mediacrawler_2026_xlsx": ("xhs_search_20260801_120000.xlsx", write_mediacrawler_2026_xlsx, "mediacrawler"),
+    "mediacrawler_2026_sqlite": ("sqlite_tables.db", write_mediacrawler_2026_sqlite, "mediacrawler"),
 }
+#: The writers whose export names authors only by creator_hash: account creation cannot be told from them.
+HASHED = frozenset(name for name in WRITERS if "2026" in name)
 
 
 def read_kaggle(path: Path) -> pd.DataFrame:

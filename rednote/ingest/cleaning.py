@@ -15,8 +15,8 @@ from rednote.ingest.parsing import (
     parse_times,
     times_from_note_ids,
 )
-from rednote.ingest.privacy import pseudonymize
-from rednote.ingest.schema import COUNT_COLUMNS
+from rednote.ingest.privacy import creator_hash, pseudonymize
+from rednote.ingest.schema import AUTHOR_HASH, COUNT_COLUMNS
 
 #: Raw count column → clean column name.
 COUNTS = {"like_count": "likes", "collect_count": "collects", "comment_count": "comments", "share_count": "shares"}
@@ -58,6 +58,19 @@ def _times(raw: pd.DataFrame, window: Window, quality: dict, zone: str) -> pd.Se
     return times.fillna(recovered)
 
 
+def author_keys(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each row's author as one key whatever the export, and whether the export hashed that author.
+
+    The key is MediaCrawler's ``creator_hash`` (:func:`rednote.ingest.privacy.creator_hash`): computed from the raw
+    user id where the export has one, taken as written where it has only the hash (lower-cased). Empty when the
+    row has neither.
+    """
+    user = raw["user_id"].astype("string").fillna("").str.strip()
+    written = raw[AUTHOR_HASH] if AUTHOR_HASH in raw else pd.Series("", index=raw.index)
+    hashed = written.astype("string").fillna("").str.strip().str.lower()
+    return creator_hash(user).where(user != "", hashed).astype(object), ((user == "") & (hashed != "")).astype(bool)
+
+
 def _identity(raw: pd.DataFrame, user: pd.Series, raw_text: pd.Series) -> pd.Series:
     """A post's identity: its id where the export has one, else who posted what when."""
     raw_post_id = raw["post_id"].astype("string").fillna("").str.strip()
@@ -97,7 +110,8 @@ def clean_posts(
     posts["created_at"] = _times(raw, window, quality, export_timezone)
     quality["export_timezone"] = export_timezone
 
-    user = raw["user_id"].astype("string").fillna("").str.strip()
+    raw_id = raw["user_id"].astype("string").fillna("").str.strip()
+    user, hashed_only = author_keys(raw)
     quality["missing_user_id"] = int((user == "").sum())
     if raw.empty:
         raise UserError(
@@ -119,7 +133,9 @@ def clean_posts(
     keep = inside & ~duplicate & (user != "")
 
     first_post = posts["created_at"].where(keep).groupby(user).transform("min")
-    posts["account_created"] = account_creation_days(user, first_post)  # from the raw id, before it is hashed
+    # from the raw id, before it is hashed; one day per author, from any of their rows (duplicates too), so that it
+    # reaches their rows from an export that hashed them whichever copy of a note is kept
+    posts["account_created"] = account_creation_days(raw_id, first_post).groupby(user).transform("max")
     posts["user_id"] = pseudonymize(user, key)
     posts["post_id"] = pseudonymize(identity, key)
     posts["is_video"] = raw["type"].astype("string").fillna("").str.strip().str.lower().eq("video")
@@ -133,6 +149,8 @@ def clean_posts(
     quality["users"] = int(posts["user_id"].nunique())
     known = posts.groupby("user_id")["account_created"].first().notna()
     quality["account_created_unknown_users"] = int((~known).sum())
+    only_hashed = hashed_only.groupby(user).all()  # no row of theirs, kept or repeated, gave the raw id
+    quality["users_known_only_by_hash"] = int(only_hashed.reindex(pd.unique(user[keep])).sum())
     return posts, quality
 
 

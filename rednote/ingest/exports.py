@@ -145,6 +145,8 @@ class ExportRead:
     format: str
     encoding: str | None
     rows_read: int
+    #: Which of the crawler's layouts, with the version it comes from where that can be told (``sources.layout``).
+    layout: str = ""
     malformed_rows: int = 0
     malformed_lines: int = 0
     first_malformed_line: int | None = None
@@ -209,6 +211,7 @@ def _read_folder(folder: Path, max_malformed_share: float) -> tuple[pd.DataFrame
         format="+".join(dict.fromkeys(r.format for _, r in reads)),
         encoding="+".join(dict.fromkeys(str(r.encoding) for _, r in reads if r.encoding)) or None,
         rows_read=sum(r.rows_read for _, r in reads),
+        layout=" + ".join(dict.fromkeys(r.layout for _, r in reads)),
         malformed_rows=sum(r.malformed_rows for _, r in reads),
         malformed_lines=sum(r.malformed_lines for _, r in reads),
         first_malformed_line=first_bad,
@@ -257,7 +260,8 @@ def _read_file(path: Path, max_malformed_share: float, label: str) -> tuple[pd.D
             prepare=lambda f, s: _to_rows(f, s, found),
         )
         source = found.get("source", sources.KAGGLE)
-        return frame, ExportRead(source.name, kind, time_column=source.time_column, **asdict(raw))
+        shape = found.get("layout", sources.layout(source, []))
+        return frame, ExportRead(source.name, kind, layout=shape, time_column=source.time_column, **asdict(raw))
     if kind == "encrypted":
         raise UserError(
             f"{label} is a password-protected (encrypted) workbook or an old .xls; open it in Excel, remove the "
@@ -269,11 +273,12 @@ def _read_file(path: Path, max_malformed_share: float, label: str) -> tuple[pd.D
         )
     readers = {"json": _read_json, "jsonl": _read_jsonl, "xlsx": _read_xlsx, "sqlite": _read_sqlite}
     tables, encoding, bad = readers[kind](path, label, max_malformed_share)
-    frames, source = [], sources.KAGGLE
+    frames, source, shapes = [], sources.KAGGLE, []
     for where, raw in tables:
         found = {}
         frames.append(_to_rows(raw, where, found))
         source = found["source"]
+        shapes.append(found["layout"])
     frame = pd.concat(frames, ignore_index=True)
     rows = len(frame) + bad[0]
     read = ExportRead(
@@ -281,6 +286,7 @@ def _read_file(path: Path, max_malformed_share: float, label: str) -> tuple[pd.D
         format=kind,
         encoding=encoding,
         rows_read=rows,
+        layout=" + ".join(dict.fromkeys(shapes)),
         malformed_rows=bad[0],
         malformed_lines=bad[0],
         first_malformed_line=bad[1],
@@ -297,8 +303,9 @@ def _to_rows(frame: pd.DataFrame, where: str, found: dict) -> pd.DataFrame:
     """
     source = sources.recognise(list(frame.columns))
     found["source"] = source
+    found["layout"] = sources.layout(source, list(frame.columns))
     try:
-        rows = normalise_columns(sources.rename(frame, source), where)
+        rows = normalise_columns(sources.rename(frame, source), where, lambda: sources.nearest(list(frame.columns)))
     except MissingColumns as err:
         raise NotNotes(str(err)) from None
     rows = sources.harmonise(rows, source)

@@ -2,10 +2,13 @@
 
 Column names follow the Kaggle file ``tt_refugee.csv`` (15 columns). Other exports of the same
 crawler name some columns differently (the adaptation study's file has ``post_image`` and
-``post_type``); :data:`ALIASES` maps those onto ours.
+``post_type``); :data:`ALIASES` maps those onto ours. An export that hashes its authors (MediaCrawler since
+July 2026: ``creator_hash``) has ``author_hash`` in place of ``user_id``: :data:`AUTHOR_HASH`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -30,10 +33,12 @@ KAGGLE_COLUMNS = (
     "type",
 )
 COUNT_COLUMNS = ("like_count", "collect_count", "comment_count", "share_count")
-#: Columns without which the pipeline cannot run.
+#: Columns without which the pipeline cannot run (``user_id`` or, in its place, :data:`AUTHOR_HASH`).
 REQUIRED = ("user_id", "create_time", *COUNT_COLUMNS)
+#: An author known only by the key MediaCrawler derives from the raw id (:func:`rednote.ingest.privacy.creator_hash`).
+AUTHOR_HASH = "author_hash"
 #: Columns used when present (filled with empty strings when absent).
-OPTIONAL = ("title", "content", "label", "type", "post_id")
+OPTIONAL = ("title", "content", "label", "type", "post_id", AUTHOR_HASH)
 #: Personal data: read to be dropped, never written by any stage.
 ALIASES = {
     "post_image": "image",
@@ -49,6 +54,7 @@ ALIASES = {
     "time": "create_time",
     "userid": "user_id",
     "nickname": "user_name",
+    "creator_hash": AUTHOR_HASH,
 }
 
 
@@ -56,10 +62,11 @@ class MissingColumns(UserError):
     """A table without the pipeline's required columns (one sentence naming them and the columns found)."""
 
 
-def normalise_columns(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+def normalise_columns(frame: pd.DataFrame, source: str, nearest: Callable[[], str] | None = None) -> pd.DataFrame:
     """Lower-case and strip headers, apply :data:`ALIASES`, check :data:`REQUIRED`, add missing optionals.
 
-    Raises UserError naming the file, the missing columns and the columns found.
+    Raises UserError naming the file, the missing columns and the columns found, and what ``nearest()`` says (the
+    nearest known layout and what it lacks) unless the header looks split by the wrong separator.
     """
     renamed = {c: str(c).strip().strip("\ufeff").lower() for c in frame.columns}
     frame = frame.rename(columns=renamed)
@@ -72,6 +79,8 @@ def normalise_columns(frame: pd.DataFrame, source: str) -> pd.DataFrame:
             f"{source} has the column(s) {', '.join(twice)} more than once (after ignoring case, spaces and aliases); "
             "keep one of each in the header."
         )
+    if "user_id" not in frame.columns and AUTHOR_HASH in frame.columns:
+        frame["user_id"] = ""  # an author known only by hash: clean keys it by that hash
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
         found = ", ".join(map(str, frame.columns[:20])) or "none"
@@ -80,7 +89,9 @@ def normalise_columns(frame: pd.DataFrame, source: str) -> pd.DataFrame:
         hint = (
             f"it looks separated by {separator}, not commas: re-export it as comma-separated CSV"
             if separator
-            else (f"a crawl export needs {', '.join(REQUIRED)} (aliases such as post_type/post_image are accepted)")
+            else nearest()
+            if nearest is not None
+            else f"a crawl export needs {', '.join(REQUIRED)} (aliases such as post_type/post_image are accepted)"
         )
         raise MissingColumns(f"{source} lacks the required column(s) {', '.join(missing)} (found: {found}); {hint}.")
     for column in OPTIONAL:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from rednote.ingest.schema import ALIASES, AUTHOR_HASH, KAGGLE_COLUMNS, REQUIRED
+
 #: Printed note types → the pipeline's (``video`` or ``normal``); other values pass unchanged.
 TYPE_VALUES = {"video": "video", "视频": "video", "normal": "normal", "图集": "normal", "图文": "normal"}
 #: Longest tag cell read as a list literal (``['a', 'b']``); longer cells are split as plain text.
@@ -30,7 +32,10 @@ class Source:
     ``tag_separator``: how a flat tag cell is joined; ``blanks``: printed forms of a missing value;
     ``empty_title``: the placeholder the crawler writes for an empty title; ``title_from_desc``: the
     length of the description prefix the crawler writes as the title of a note without one (such
-    a title is read as empty, so the text is not doubled); ``tables``: the SQLite tables it writes.
+    a title is read as empty, so the text is not doubled); ``tables``: the SQLite tables it writes;
+    ``layouts``: (a header that marks it, what it is) for each layout the crawler has written, newest first,
+    the last one the fallback (:func:`layout`); ``types``: its printed note types where they differ from
+    :data:`TYPE_VALUES`.
     """
 
     name: str
@@ -43,10 +48,16 @@ class Source:
     empty_title: str | None = None
     title_from_desc: int | None = None
     tables: tuple[str, ...] = ()
+    layouts: tuple[tuple[str, str], ...] = ()
+    types: dict[str, str] = field(default_factory=dict)
 
 
 #: The Kaggle layout (and its aliases, :data:`rednote.ingest.schema.ALIASES`): columns pass unchanged.
-KAGGLE = Source(name="kaggle", personal=("user_name", "address", "image", "ip_localtion"))
+KAGGLE = Source(
+    name="kaggle",
+    personal=("user_name", "address", "image", "ip_localtion"),
+    layouts=(("", "(tt_refugee.csv: its 15 columns, or their aliases)"),),
+)
 
 MEDIACRAWLER = Source(
     name="mediacrawler",
@@ -57,18 +68,24 @@ MEDIACRAWLER = Source(
         "desc": "content",
         "time": "create_time",
         "user_id": "user_id",
+        "creator_hash": AUTHOR_HASH,
         "liked_count": "like_count",
         "collected_count": "collect_count",
         "comment_count": "comment_count",
         "share_count": "share_count",
         "tag_list": "label",
     },
-    signature=("note_id", "time", "liked_count", "user_id"),
+    signature=("note_id", "time", "liked_count"),
     time_column="time",
     personal=("nickname", "avatar", "ip_location", "image_list", "video_url", "note_url", "xsec_token"),
     tag_separator=",",
+    blanks=("None",),  # its SQL stores write a missing count as str(None)
     title_from_desc=255,
     tables=("xhs_note",),
+    layouts=(
+        ("creator_hash", "2026-07 (commit 9f4f8bf, 2026-07-01 on: creator_hash, masked nicknames)"),
+        ("user_id", "2025 (up to 2026-06-30: raw user_id, nickname, avatar, ip_location)"),
+    ),
 )
 
 SPIDER_XHS = Source(
@@ -92,6 +109,7 @@ SPIDER_XHS = Source(
     tag_separator=",",
     blanks=("None",),
     empty_title="无标题",
+    layouts=(("", "xlsx note sheet (19 columns)"),),
 )
 
 XHS_DOWNLOADER = Source(
@@ -113,8 +131,12 @@ XHS_DOWNLOADER = Source(
     time_column="发布时间",
     personal=("作者昵称", "作者链接", "作品链接", "下载地址", "动图地址"),
     tag_separator=" ",
-    blanks=("未知",),
+    blanks=("未知", "unknown"),  # "unknown" under its English interface (2.4 on)
     tables=("explore_data",),
+    # 2.6 on: 图集 is a video-type note of several images (a slideshow with music), not Spider_XHS's image note;
+    # under the English interface (2.4 on) the types print in English
+    types={"图集": "video", "image": "normal", "livephoto": "normal"},
+    layouts=(("", "ExploreData.db, table explore_data (18 columns)"),),
 )
 
 #: Tried in order; the first whose signature the header holds wins, else :data:`KAGGLE`.
@@ -133,6 +155,40 @@ def recognise(columns: list) -> Source:
         if set(source.signature) <= keys:
             return source
     return KAGGLE
+
+
+def layout(source: Source, columns: list) -> str:
+    """Which of ``source``'s layouts ``columns`` are: the first whose marking header they hold, else the last."""
+    keys = {header_key(c) for c in columns}
+    name = next((name for mark, name in source.layouts if mark in keys), source.layouts[-1][1])
+    return f"{source.name} {name}"
+
+
+def _headers(source: Source) -> dict[str, str]:
+    """Every export header ``source`` knows → the pipeline column it becomes (personal ones → themselves)."""
+    if source is KAGGLE:
+        return {c: c for c in KAGGLE_COLUMNS} | {c: c for c in (AUTHOR_HASH,)} | ALIASES
+    return {**source.columns, **{c: c for c in source.personal}}
+
+
+def nearest(columns: list) -> str:
+    """Which known layout ``columns`` are nearest (most headers in common) and which of its required headers they lack,
+    as the end of a sentence: ``the nearest known layout is mediacrawler 2026-07 (…), which also has time, liked_count``.
+    """
+    keys = {header_key(c) for c in columns}
+    candidates = (*SOURCES, KAGGLE)  # a tie goes to a crawler: the Kaggle aliases hold some of their headers
+    shared = [len(keys & set(_headers(s))) for s in candidates]
+    if max(shared) == 0:
+        known = ", ".join(s.name for s in candidates)
+        return f"they share no column with any layout clean knows ({known}; README, 'Your own crawl')"
+    source = candidates[shared.index(max(shared))]
+    headers = _headers(source)
+    lacks = []
+    for target in REQUIRED:
+        names = [h for h, t in headers.items() if t == target or (target == "user_id" and t == AUTHOR_HASH)]
+        if not keys & set(names):
+            lacks.append(" or ".join(names))
+    return f"the nearest layout clean knows is {layout(source, columns)}, whose notes also have {', '.join(lacks)}"
 
 
 def is_crawler_export(columns: list) -> bool:
@@ -171,7 +227,8 @@ def harmonise(frame: pd.DataFrame, source: Source) -> pd.DataFrame:
     """
     frame = frame.copy()
     kind = frame["type"].astype("string").fillna("").str.strip()
-    frame["type"] = kind.map(lambda v: TYPE_VALUES.get(v.lower(), v)).astype(object)
+    values = TYPE_VALUES | source.types
+    frame["type"] = kind.map(lambda v: values.get(v.lower(), v)).astype(object)
     frame["label"] = ["#".join(split_tags(v, source.tag_separator)) for v in frame["label"].astype("string").fillna("")]
     return frame
 

@@ -123,7 +123,14 @@ def _data(f: Findings, params: dict[str, Any]) -> Section:
             "planted signal, not how real RedNote users behaved."
         )
     else:
-        s.paragraphs.append(f"This run reads `{raw}` (recognised as a {f.get('quality', 'source') or 'crawl'} export).")
+        layout = f.get("quality", "layout") or f.get("quality", "source") or "crawl"
+        s.paragraphs.append(f"This run reads `{raw}` (recognised as {layout}).")
+    hashed = (
+        f" {f.quote('quality', 'users_known_only_by_hash', style='int')} users appear only under a hashed id "
+        "(MediaCrawler's `creator_hash`, July 2026 on), which cannot date their account."
+        if f.get("quality", "users_known_only_by_hash")
+        else ""
+    )
     s.paragraphs.append(
         f"`clean` read {f.quote('quality', 'rows_read', style='int')} rows and kept "
         f"{f.quote('quality', 'rows_kept', style='int')} posts by {f.quote('quality', 'users', style='int')} users "
@@ -132,7 +139,7 @@ def _data(f: Findings, params: dict[str, Any]) -> Section:
         f"{f.quote('quality', 'malformed_rows', style='int')} malformed rows skipped). "
         f"{f.quote('quality', 'unparseable_times', style='int')} times were unreadable and "
         f"{f.quote('quality', 'missing_times', style='int')} missing; "
-        f"{f.quote('quality', 'recovered_times', style='int')} of them were recovered from the note id."
+        f"{f.quote('quality', 'recovered_times', style='int')} of them were recovered from the note id." + hashed
     )
     if f.get("cohort", "cohort") == "joiners":
         s.paragraphs.append(

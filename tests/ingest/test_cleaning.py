@@ -1,12 +1,15 @@
+import hashlib
+import hmac
+
 import pandas as pd
 import pytest
-from crawler_exports import WRITERS
+from crawler_exports import HASHED, WRITERS
 
 from rednote.core.errors import UserError
 from rednote.core.window import Window
 from rednote.ingest.cleaning import clean_posts
 from rednote.ingest.exports import read_export
-from rednote.ingest.privacy import pseudonymize
+from rednote.ingest.privacy import creator_hash, pseudonymize, user_pseudonyms
 
 WINDOW = Window.of("2025-01-01", "2025-02-28")
 KEY = "test-key"
@@ -104,7 +107,9 @@ def test_no_personal_data_leaves_clean(make_raw):
     dumped = posts.astype(str).to_csv()
     for secret in SECRETS:
         assert secret not in dumped
-    assert posts["user_id"].iloc[0] == pseudonymize(pd.Series(["5f1e0c2b000000000101d2a3"]), KEY).iloc[0]
+    # the author key MediaCrawler derives (sha256, 16 hex digits), then HMAC-SHA256 under the key: by hand
+    author = hashlib.sha256(b"5f1e0c2b000000000101d2a3").hexdigest()[:16]
+    assert posts["user_id"].iloc[0] == hmac.new(KEY.encode(), author.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 SECRETS = ("5f1e0c2b000000000101d2a3", "678a00000000000000000001", "Sarah", "xsec_token", "xhscdn", "美国", "avatar")
@@ -133,12 +138,21 @@ def test_no_personal_data_leaves_clean_in_any_crawler_format(writer, make_raw, t
     name, write, _ = WRITERS[writer]
     write(raw, tmp_path / name)
     exported, read = read_export(tmp_path / name, 0.05)
-    assert "Sarah in Ohio" in (tmp_path / name).read_bytes().decode("utf-8", "ignore") or name.endswith(".xlsx")
+    nickname = "S***o" if writer in HASHED else "Sarah in Ohio"  # today's MediaCrawler masks it
+    assert nickname in (tmp_path / name).read_bytes().decode("utf-8", "ignore") or name.endswith(".xlsx")
     posts, _ = clean_posts(exported, WINDOW, KEY, name, 0.5, read.time_column)
     assert len(posts) == 1
     dumped = posts.astype(str).to_csv()
-    for secret in SECRETS:
+    # the creator_hash of the raw id links as well as the id: anyone holding the id computes it
+    for secret in (*SECRETS, "S***o", hashlib.sha256(b"5f1e0c2b000000000101d2a3").hexdigest()[:16]):
         assert secret not in dumped, secret
+
+
+def test_the_author_key_is_mediacrawlers_creator_hash():
+    """Values computed with hashlib from MediaCrawler's tools/user_hash.py (sha256 of the stripped id, 16 hex
+    digits): the key a raw id and today's hashed export share."""
+    keys = creator_hash(pd.Series(["5f2a0c3e000000000101d1f0", " u123 ", "", None], dtype=object))
+    assert keys.tolist() == ["adfdd34053d93b1c", "06c0a1fbb20ef076", "", ""]
 
 
 def test_a_pseudonym_is_hmac_sha256_by_the_published_test_vector():
@@ -187,9 +201,9 @@ def test_the_account_creation_day_is_read_before_the_id_is_hashed_and_unknown_on
     )
     posts, quality = clean_posts(raw, WINDOW, KEY)
     by_user = posts.groupby("user_id")["account_created"].first()
-    refugee = by_user[pseudonymize(pd.Series(["6784c212000000000801d9d3"]), KEY)[0]]
+    refugee = by_user[user_pseudonyms(pd.Series(["6784c212000000000801d9d3"]), KEY)[0]]
     old = by_user[
-        pseudonymize(pd.Series(["5f0a0b0c0000000001000000"]), KEY)[0]
+        user_pseudonyms(pd.Series(["5f0a0b0c0000000001000000"]), KEY)[0]
     ]  # 2020-07-11 18:55 UTC: the 12th in Beijing
     assert refugee == pd.Timestamp("2025-01-13") and old == pd.Timestamp("2020-07-12")
     assert quality["account_created_unknown_users"] == 1

@@ -8,15 +8,32 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from crawler_exports import WRITERS, read_kaggle, write_mediacrawler_csv
+from crawler_exports import (
+    HASHED,
+    WRITERS,
+    read_kaggle,
+    to_mediacrawler_2026,
+    write_mediacrawler_2026_jsonl,
+    write_mediacrawler_csv,
+)
 from e2e import ROOT, commit, copy_repo, sh
 
+from rednote.core.errors import UserError
 from rednote.core.window import Window
-from rednote.features.cohort import build_users
+from rednote.features.cohort import ACCOUNT_FEATURES, build_users
 from rednote.ingest.cleaning import clean_posts
 from rednote.ingest.exports import read_export, sniff
 from rednote.ingest.parsing import parse_times, times_from_note_ids
-from rednote.ingest.sources import KAGGLE, MEDIACRAWLER, SPIDER_XHS, XHS_DOWNLOADER, recognise, split_tags
+from rednote.ingest.sources import (
+    KAGGLE,
+    MEDIACRAWLER,
+    SPIDER_XHS,
+    XHS_DOWNLOADER,
+    harmonise,
+    layout,
+    recognise,
+    split_tags,
+)
 from rednote.synthetic.sample import COLUMNS as HEADER
 
 WINDOW = Window.of("2025-01-01", "2025-02-28")
@@ -76,7 +93,7 @@ def kaggle_posts() -> pd.DataFrame:
 def clean_export(path: Path) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
     raw, read = read_export(path, 0.05)
     posts, quality = clean_posts(raw, WINDOW, KEY, str(path), 0.5, read.time_column)
-    quality.update(source=read.source, format=read.format)
+    quality.update(source=read.source, format=read.format, layout=read.layout)
     return posts, quality, build_users(posts, JANUARY, FEBRUARY)
 
 
@@ -96,6 +113,15 @@ def test_a_crawler_export_gives_the_posts_users_and_labels_of_the_kaggle_layout(
     posts, quality, users = clean_export(tmp_path / name)
 
     assert quality["source"] == source and k_quality["source"] == "kaggle"
+    if writer in HASHED:  # authors known only by creator_hash: nothing but their accounts' creation days differs
+        assert quality["layout"].startswith("mediacrawler 2026-07 (commit 9f4f8bf")
+        assert posts["account_created"].isna().all() and k_posts["account_created"].notna().all()
+        assert (quality["account_created_unknown_users"], k_quality["account_created_unknown_users"]) == (12, 0)
+        assert (quality["users_known_only_by_hash"], k_quality["users_known_only_by_hash"]) == (12, 0)
+        undated = list(ACCOUNT_FEATURES) + ["account_created"]
+        k_posts = k_posts.assign(account_created=pd.NaT)
+        k_users = k_users.drop(columns=undated)
+        users = users.drop(columns=undated)
     pd.testing.assert_frame_equal(posts, k_posts)  # ids, users, counts, times, type, text, tags
     pd.testing.assert_frame_equal(users, k_users)  # features and `retained`
     for key in ("rows_kept", "users", "recovered_times", "outside_window", "unparseable_counts"):
@@ -104,6 +130,32 @@ def test_a_crawler_export_gives_the_posts_users_and_labels_of_the_kaggle_layout(
         assert all(quality["unknown_counts"][c] >= n for c, n in k_quality["unknown_counts"].items())
     else:
         assert quality["unknown_counts"] == k_quality["unknown_counts"]
+
+
+@pytest.mark.parametrize("older", ["mediacrawler_csv", "spider_xhs_xlsx"])
+def test_a_folder_mixing_raw_and_hashed_ids_joins_each_persons_notes(older, kaggle, tmp_path):
+    """Rows 0-19 exported with raw user ids (MediaCrawler before July 2026, or Spider_XHS), rows 10 on by today's
+    MediaCrawler (creator_hash only): ten notes in both. Every author is one user, as in the Kaggle file.
+
+    By hand (:func:`kaggle_posts`): rows 0-19 are users 0-7's own, so users 8-11 appear only hashed (rows 20-27
+    and the edge cases 28-33, which belong to users 4-8 and 1)."""
+    frame, (k_posts, k_quality, k_users) = kaggle
+    name, write, _ = WRITERS[older]
+    write(frame.iloc[:20], tmp_path / name)
+    write_mediacrawler_2026_jsonl(frame.iloc[10:], tmp_path / "search_contents_2026-08-01.jsonl")
+    posts, quality, users = clean_export(tmp_path)
+
+    assert frame["user_id"].nunique() == 12 and quality["users"] == k_quality["users"] == 12
+    assert quality["duplicates"] == k_quality["duplicates"] + 10
+    assert "mediacrawler 2026-07" in quality["layout"] and len(quality["layout"].split(" + ")) == 2
+    assert quality["users_known_only_by_hash"] == quality["account_created_unknown_users"] == 4
+    dated = posts.groupby("user_id")["account_created"].agg(["first", "nunique", "size"])
+    assert int(dated["first"].notna().sum()) == 8  # users 0-7, on every row, their hashed ones too:
+    assert (dated["nunique"] == 1).sum() == 8 and posts["account_created"].notna().sum() == dated["size"][
+        dated["nunique"] == 1
+    ].sum()
+    pd.testing.assert_frame_equal(posts.drop(columns="account_created"), k_posts.drop(columns="account_created"))
+    pd.testing.assert_series_equal(users["retained"], k_users["retained"])
 
 
 def test_the_edge_cases_are_where_beijing_time_puts_them(kaggle):
@@ -176,11 +228,54 @@ def test_tags_are_read_in_every_form(cell, separator, tags):
     assert split_tags(cell, separator) == tags
 
 
+def test_note_types_are_read_as_each_crawler_prints_them():
+    """Spider_XHS prints an image note 图集; XHS-Downloader 2.6 on prints 图集 for a slideshow, a video-type note,
+    and under its English interface image, video, LivePhoto or unknown."""
+    printed = pd.DataFrame({"type": ["图集", "图文", "视频", "image", "LivePhoto", "video"], "label": [""] * 6})
+    assert harmonise(printed, SPIDER_XHS)["type"].tolist()[:3] == ["normal", "normal", "video"]
+    assert harmonise(printed, XHS_DOWNLOADER)["type"].tolist() == [
+        "video",
+        "normal",
+        "video",
+        "normal",
+        "normal",
+        "video",
+    ]
+
+
 def test_each_crawler_is_told_by_its_header():
     assert recognise(["note_id", "type", "time", "user_id", "liked_count", "xsec_token"]) is MEDIACRAWLER
+    today = ["note_id", "type", "time", "creator_hash", "nickname", "liked_count", "xsec_token"]
+    assert recognise(today) is MEDIACRAWLER
+    assert layout(MEDIACRAWLER, today).startswith("mediacrawler 2026-07")
+    assert layout(MEDIACRAWLER, ["note_id", "time", "user_id", "liked_count"]).startswith("mediacrawler 2025")
     assert recognise(["笔记id", "用户id", "上传时间", "点赞数量"]) is SPIDER_XHS
     assert recognise(["作品ID", "作者ID", "发布时间", "点赞数量"]) is XHS_DOWNLOADER
     assert recognise(["title", "user_id", "create_time", "like_count"]) is KAGGLE
+
+
+def test_an_unknown_layout_stops_with_the_columns_found_and_the_nearest_layout_and_what_it_lacks(tmp_path):
+    """Today's MediaCrawler notes without `time` and `liked_count`, and a table no crawler writes."""
+    notes = [
+        {k: v for k, v in r.items() if k not in ("time", "liked_count")} for r in to_mediacrawler_2026(kaggle_posts())
+    ]
+    cut = tmp_path / "search_contents_2026-08-01.jsonl"
+    cut.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in notes), encoding="utf-8")
+    other = tmp_path / "other.csv"
+    other.write_text("foo,bar\n1,2\n", encoding="utf-8")
+    for path, expected in (
+        (
+            cut,
+            "the nearest layout clean knows is mediacrawler 2026-07 (commit 9f4f8bf, 2026-07-01 on: creator_hash, "
+            "masked nicknames), whose notes also have time, liked_count.",
+        ),
+        (other, "they share no column with any layout clean knows (mediacrawler, spider_xhs, xhs_downloader, kaggle"),
+    ):
+        with pytest.raises(UserError) as caught:
+            read_export(path, 0.05)
+        message = str(caught.value)
+        assert message.startswith(f"{path} lacks the required column(s) ") and expected in message, message
+        assert "(found: " in message and "\n" not in message and message.count(". ") == 0
 
 
 def test_the_format_is_told_by_content_before_extension(tmp_path):

@@ -20,7 +20,7 @@ from rednote.features.cohort import label_users
 from rednote.features.tokens import tokenize_all
 from rednote.features.topics import fit_topics
 from rednote.ingest.cleaning import clean_posts
-from rednote.ingest.privacy import pseudonymize
+from rednote.ingest.privacy import user_pseudonyms
 from rednote.modeling.design import baseline_design
 from rednote.modeling.factors import factors_report
 from rednote.survival.analysis import survival_analysis
@@ -42,7 +42,7 @@ def crawl(params):
     raw, truth = hazard.generate_hazard_crawl_with_truth(20_000, 2025)
     c = params.clean
     posts = clean_posts(raw, Window.of(c.window_start, c.window_end), c.pseudonym_key)[0]
-    truth["user_id"] = pseudonymize(truth["user_id"], c.pseudonym_key).to_numpy()
+    truth["user_id"] = user_pseudonyms(truth["user_id"], c.pseudonym_key).to_numpy()
     return posts, truth.set_index("user_id")
 
 
