@@ -1,5 +1,6 @@
 """clean: a crawl export (CSV, JSON, xlsx or SQLite; a file or a folder) → posts.parquet (parsed, windowed,
-de-duplicated, pseudonymized) + data quality (which crawler and format it recognised, what it recovered and dropped)."""
+de-duplicated, pseudonymized), comments.parquet (who of them commented when, where the crawler saved comments)
++ data quality (which crawler, layout and format it recognised, what it recovered and dropped)."""
 
 import logging
 
@@ -8,7 +9,7 @@ from rednote.core.io import write_json, write_table
 from rednote.core.params import load_params
 from rednote.core.stage import run
 from rednote.core.window import Window
-from rednote.ingest.cleaning import clean_posts
+from rednote.ingest.cleaning import clean_comments, clean_posts
 from rednote.ingest.exports import read_export
 
 log = logging.getLogger("rednote.clean")
@@ -19,12 +20,12 @@ def main() -> None:
     data, p = params.data, params.clean
     raw, read = read_export(data.raw, p.max_malformed_share)
     log.info(
-        "read %d rows (%s %s, %s, %d malformed skipped) from %s (%d file(s))",
+        "read %d rows and %d comments (%s, %s, %s) from %s (%d file(s))",
         len(raw),
-        read.source,
+        read.comment_rows,
+        read.layout,
         read.format,
         read.encoding,
-        read.malformed_rows,
         data.raw,
         max(len(read.files), 1),
     )
@@ -36,21 +37,16 @@ def main() -> None:
             read.malformed_lines,
             read.first_malformed_line,
         )
-    posts, quality = clean_posts(
-        raw,
-        Window.of(p.window_start, p.window_end),
-        p.pseudonym_key,
-        data.raw,
-        p.max_unreadable_time_share,
-        read.time_column,
-        p.export_timezone,
-    )
-    quality.update(read.quality())
+    window, key, zone = Window.of(p.window_start, p.window_end), p.pseudonym_key, p.export_timezone
+    posts, quality = clean_posts(raw, window, key, data.raw, p.max_unreadable_time_share, read.time_column, zone)
+    comments, comment_quality = clean_comments(read.comments, posts["user_id"], window, key, zone)
+    quality.update(read.quality(), **comment_quality)
     if quality["recovered_times"]:
         log.info("%d time(s) recovered from note ids", quality["recovered_times"])
     write_table(posts, data.posts)
+    write_table(comments, data.comments)
     write_json(quality, DATA_QUALITY)
-    log.info("wrote %d posts by %d users to %s", len(posts), quality["users"], data.posts)
+    log.info("wrote %d posts by %d users and %d comments", len(posts), quality["users"], len(comments))
 
 
 if __name__ == "__main__":

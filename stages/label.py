@@ -17,7 +17,7 @@ def main() -> None:
     params = load_params()
     data, p, s = params.data, params.label, params.split
     posts = read_table(data.posts)
-    users, chosen = label_users(posts, p, data.posts)
+    users, chosen = label_users(posts, p, data.posts, read_table(data.comments))
     users["tokens"] = tokenize_all(users["text"], frozenset(map(str, p.extra_stop_words)))
     users["split"] = assign_split(users["retained"], s.val_share, s.test_share, s.seed)
     write_table(users, data.users)

@@ -213,6 +213,41 @@ def write_mediacrawler_2026_sqlite(frame: pd.DataFrame, path: Path) -> None:
     db.close()
 
 
+#: Today's comment keys, in order (store/xhs/__init__.py update_xhs_note_comment since a06273e, 2026-07-01).
+COMMENT_KEYS_2026 = (
+    "comment_id", "create_time", "note_id", "content", "creator_hash", "nickname", "sub_comment_count", "pictures",
+    "parent_comment_id", "last_modify_ts", "like_count",
+)  # fmt: skip
+
+
+def to_mediacrawler_2026_comments(comments: list[dict[str, str]]) -> list[dict]:
+    """Comment dicts from ``comment_id``, ``user_id`` (raw), ``note_id``, ``when`` (Beijing clock), ``content``:
+    create_time in epoch ms, the commenter as creator_hash, a top-level comment's parent ``""``."""
+    when = pd.Series([c["when"] for c in comments], dtype=object)
+    return [
+        {
+            "comment_id": c["comment_id"],
+            "create_time": ms,
+            "note_id": c["note_id"],
+            "content": c["content"],
+            "creator_hash": creator_hash(c["user_id"]),
+            "nickname": mask_nickname("commenter"),
+            "sub_comment_count": "0",
+            "pictures": "",
+            "parent_comment_id": "",
+            "last_modify_ts": 1785000000000,
+            "like_count": "3",
+        }
+        for c, ms in zip(comments, _epoch_ms(when))
+    ]
+
+
+def write_mediacrawler_2026_comments_jsonl(comments: list[dict[str, str]], path: Path) -> None:
+    """The comments file beside the notes: ``search_comments_<day>.jsonl``."""
+    lines = [json.dumps(r, ensure_ascii=False) for r in to_mediacrawler_2026_comments(comments)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 #: Spider_XHS's note sheet header (xhs_utils/data_util.py save_to_xlsx)
 SPIDER_XHS_HEADER = [
     "笔记id",

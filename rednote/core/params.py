@@ -44,6 +44,7 @@ class Section(BaseModel):
 class DataParams(Section):
     raw: str = Field(min_length=1)
     posts: str
+    comments: str
     users: str
     sequences: str
     embeddings: str
@@ -78,6 +79,7 @@ class LabelParams(Section):
     observe_end: Date
     target_start: Date
     target_end: Date
+    activity: Literal["posts", "posts_and_comments"]
     cohort: Literal["posters", "joiners"]
     design: Literal["calendar", "landmark"]
     landmark_days: Count

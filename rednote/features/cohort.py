@@ -189,11 +189,23 @@ def select_cohort(users: pd.DataFrame, cohort: str, joined: Window) -> tuple[pd.
 WATCH_COLUMNS = ("first_post", "watch_start", "watch_end", "label_start", "label_end")
 
 
+def active_in_label_window(events: pd.DataFrame, windows: pd.DataFrame) -> pd.Index:
+    """The users of ``windows`` (:func:`watch_windows`) with an event (``user_id``, ``created_at``) in their label window."""
+    mine = events.join(windows[["label_start", "label_end"]], on="user_id", how="inner")
+    when = mine["created_at"]
+    return pd.Index(mine.loc[(when >= mine["label_start"]) & (when < mine["label_end"]), "user_id"].unique())
+
+
 def build_users(
-    posts: pd.DataFrame, observe: Window, target: Window, windows: pd.DataFrame | None = None
+    posts: pd.DataFrame,
+    observe: Window,
+    target: Window,
+    windows: pd.DataFrame | None = None,
+    comments: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per user of ``windows`` (by default the calendar design's, :func:`watch_windows`): behaviour
-    features and text and tags from their watch, ``retained`` from their label window.
+    features and text and tags from their watch, ``retained`` from their label window: a post there, or a comment
+    when ``comments`` (``user_id``, ``created_at``: ``clean``'s comments table) is given. Features come from posts only.
 
     ``posts``: the output of :func:`rednote.ingest.cleaning.clean_posts`. Returns columns ``user_id``,
     :data:`BEHAVIOUR_FEATURES` and :data:`ACCOUNT_FEATURES` (float64), ``account_created`` (day, NaT unknown),
@@ -210,7 +222,9 @@ def build_users(
     mine = posts.join(windows, on="user_id", how="inner")
     when = mine["created_at"]
     jan = mine.loc[(when >= mine["watch_start"]) & (when < mine["watch_end"])].copy()
-    later = mine.loc[(when >= mine["label_start"]) & (when < mine["label_end"]), "user_id"]
+    later = active_in_label_window(posts, windows)
+    if comments is not None:
+        later = later.union(active_in_label_window(comments, windows))
     jan = jan.sort_values(["user_id", "created_at", "post_id"], kind="mergesort")
     hour = jan["created_at"].dt.hour + jan["created_at"].dt.minute / 60
     angle = 2 * np.pi * hour / 24
@@ -248,18 +262,26 @@ def build_users(
     return users[[*columns, "text", "tags", "retained"]]
 
 
-def label_users(posts: pd.DataFrame, p: LabelParams, where: str) -> tuple[pd.DataFrame, dict]:
-    """The cohort ``p`` asks for (design, cohort, windows), labelled, and what it left out (for ``cohort.json``).
+def label_users(
+    posts: pd.DataFrame, p: LabelParams, where: str, comments: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, dict]:
+    """The cohort ``p`` asks for (design, cohort, windows, activity), labelled, and what it left out (for ``cohort.json``).
 
-    ``where`` names the posts table in the sentences that stop a run with no user to label.
+    ``where`` names the posts table in the sentences that stop a run with no user to label. ``comments`` (``clean``'s
+    comments table) count as activity in the label window under ``label.activity=posts_and_comments`` only.
     """
     observe, target = Window.of(p.observe_start, p.observe_end), Window.of(p.target_start, p.target_end)
     landmark = Landmark(p.landmark_days, p.horizon_days) if p.design == "landmark" else None
     windows = watch_windows(posts, observe, target, landmark)
     check_windows(windows, posts, p, where)
-    users = build_users(posts, observe, target, windows.loc[windows["scored"]])
+    scored = windows.loc[windows["scored"]]
+    counted = comments if p.activity == "posts_and_comments" else None
+    users = build_users(posts, observe, target, scored, counted)
     users, chosen = select_cohort(users, p.cohort, Window.of(p.joined_start, p.joined_end))
-    design: dict[str, object] = {"design": p.design}
+    design: dict[str, object] = {"design": p.design, "activity": p.activity}
+    if counted is not None:
+        by_comment_only = users["retained"].eq(1) & ~users["user_id"].isin(active_in_label_window(posts, scored))
+        design["retained_by_comments_only"] = int(by_comment_only.sum())
     if landmark is not None:
         design |= {"landmark_days": landmark.days, "horizon_days": landmark.horizon}
     return users, {**chosen, **design, "left_out_watch_past_crawl_end": int((~windows["scored"]).sum())}

@@ -154,6 +154,43 @@ def clean_posts(
     return posts, quality
 
 
+#: The comments `clean` writes: who (a pseudonym, as in the posts) commented when, and nothing else.
+COMMENT_COLUMNS = ("user_id", "created_at")
+
+
+def clean_comments(
+    comments: pd.DataFrame, authors: pd.Series, window: Window, key: str, export_timezone: str = SITE_TIMEZONE
+) -> tuple[pd.DataFrame, dict]:
+    """The comments of ``comments`` (:func:`rednote.ingest.sources.comment_rows`) made inside ``window`` by someone
+    who posted: their author's pseudonym (the same key and author key as the posts') and time, once each, sorted.
+
+    ``authors``: the pseudonyms of the posts' authors (only they can be in a cohort; other commenters are not kept).
+    Returns the table (:data:`COMMENT_COLUMNS`) and counts for data_quality.json: read, kept, repeated, without a
+    readable time or author, outside the window, by people who never posted.
+    """
+    quality = {"comments_read": int(len(comments))}
+    comments = comments.reset_index(drop=True)
+    author, _ = author_keys(comments)
+    times, _ = parse_times(comments["create_time"], export_timezone)
+    ids = comments["comment_id"].astype("string").fillna("").str.strip()
+    identity = ids.where(ids != "", author + "\x1f" + comments["create_time"].astype("string").fillna(""))
+    repeated = identity.duplicated(keep="first")
+    usable = (author != "") & times.notna() & ~repeated
+    inside = usable & window.contains(times).fillna(False).astype(bool)
+    user = pseudonymize(author, key)
+    posted = inside & user.isin(set(authors))
+    quality |= {
+        "comments_repeated": int(repeated.sum()),
+        "comments_without_time_or_author": int(((author == "") | times.isna()).sum()),
+        "comments_outside_window": int((usable & ~inside).sum()),
+        "comments_by_non_posters": int((inside & ~posted).sum()),
+        "comments_kept": int(posted.sum()),
+    }
+    kept = pd.DataFrame({"user_id": user[posted], "created_at": times[posted].astype("datetime64[ns]")})
+    kept = kept.sort_values(["created_at", "user_id"], kind="mergesort").reset_index(drop=True)
+    return kept[list(COMMENT_COLUMNS)], quality
+
+
 def _require_some(
     raw: pd.DataFrame, dated: pd.Series, identified: pd.Series, source: str, max_share: float, time_column: str
 ) -> None:

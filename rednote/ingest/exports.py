@@ -17,7 +17,7 @@ import json
 import sqlite3
 import zipfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
 
@@ -153,12 +153,16 @@ class ExportRead:
     #: The export's name for the publish time, for messages (``time``, ``上传时间``, …).
     time_column: str = "create_time"
     files: list[str] = field(default_factory=list)
-    #: Files in a folder that were readable but held no notes (comments, creators).
+    #: Files in a folder that were readable but held no notes (creators, other tables).
     files_skipped: list[str] = field(default_factory=list)
+    #: MediaCrawler comments read beside the notes (files, sheets or tables), as :func:`sources.comment_rows` gives them.
+    comment_rows: int = 0
+    comment_files: list[str] = field(default_factory=list)
+    comments: pd.DataFrame = field(default_factory=lambda: sources.comment_rows(pd.DataFrame()), repr=False)
 
     def quality(self) -> dict:
-        """What metrics/data_quality.json records of the read: everything but the time column's name."""
-        return {k: v for k, v in asdict(self).items() if k != "time_column"}
+        """What metrics/data_quality.json records of the read: everything but the time column's name and the comments."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("time_column", "comments")}
 
 
 def read_export(path: str | Path, max_malformed_share: float) -> tuple[pd.DataFrame, ExportRead]:
@@ -175,6 +179,11 @@ def read_export(path: str | Path, max_malformed_share: float) -> tuple[pd.DataFr
     if not path.is_file():
         raise UserError(f"{path} does not exist; point data.raw at {FORMATS_HINT} (see README, 'Your own crawl').")
     frame, read = _read_file(path, max_malformed_share, label=str(path))
+    if frame.empty and read.comment_rows:
+        raise UserError(
+            f"{path} holds {read.comment_rows} MediaCrawler comments, not notes; point data.raw at the notes export, "
+            "or at the folder holding both (comments count as activity under label.activity=posts_and_comments)."
+        )
     read.files = [path.name]
     return frame, read
 
@@ -191,16 +200,22 @@ def _read_folder(folder: Path, max_malformed_share: float) -> tuple[pd.DataFrame
         raise UserError(
             f"{folder} is a folder with no crawl export in it; put {FORMATS_HINT} there, or point data.raw at one file."
         )
-    frames, reads, skipped = [], [], []
+    frames, reads, skipped, comments, comment_files = [], [], [], [], []
     for file in files:
+        name = file.relative_to(folder).as_posix()
         try:
             frame, read = _read_file(file, max_malformed_share, label=str(file))
         except NotNotes:
-            skipped.append(file.relative_to(folder).as_posix())
+            skipped.append(name)
+            continue
+        comments.append(read.comments)
+        if frame.empty and read.comment_rows:
+            comment_files.append(name)
             continue
         frames.append(frame)
-        reads.append((file.relative_to(folder).as_posix(), read))
+        reads.append((name, read))
     if not frames:
+        skipped += comment_files
         raise UserError(
             f"none of the {len(files)} files in {folder} ({', '.join(skipped[:5])}{', …' if len(skipped) > 5 else ''}) "
             f"holds notes with a crawler's columns (user id, publish time, counts); point data.raw at the notes export."
@@ -218,6 +233,9 @@ def _read_folder(folder: Path, max_malformed_share: float) -> tuple[pd.DataFrame
         time_column="/".join(dict.fromkeys(r.time_column for _, r in reads)),
         files=[name for name, _ in reads],
         files_skipped=skipped,
+        comment_rows=sum(len(c) for c in comments),
+        comment_files=comment_files,
+        comments=pd.concat(comments, ignore_index=True),
     )
     return pd.concat(frames, ignore_index=True), combined
 
@@ -261,7 +279,10 @@ def _read_file(path: Path, max_malformed_share: float, label: str) -> tuple[pd.D
         )
         source = found.get("source", sources.KAGGLE)
         shape = found.get("layout", sources.layout(source, []))
-        return frame, ExportRead(source.name, kind, layout=shape, time_column=source.time_column, **asdict(raw))
+        read = ExportRead(source.name, kind, layout=shape, time_column=source.time_column, **asdict(raw))
+        if "comments" in found:  # a comments file: its rows are comments, not notes
+            read.comments, read.comment_rows, read.rows_read = found["comments"], len(found["comments"]), 0
+        return frame, read
     if kind == "encrypted":
         raise UserError(
             f"{label} is a password-protected (encrypted) workbook or an old .xls; open it in Excel, remove the "
@@ -273,12 +294,15 @@ def _read_file(path: Path, max_malformed_share: float, label: str) -> tuple[pd.D
         )
     readers = {"json": _read_json, "jsonl": _read_jsonl, "xlsx": _read_xlsx, "sqlite": _read_sqlite}
     tables, encoding, bad = readers[kind](path, label, max_malformed_share)
-    frames, source, shapes = [], sources.KAGGLE, []
+    frames, source, shapes, comments = [], sources.KAGGLE, [], [sources.comment_rows(pd.DataFrame())]
     for where, raw in tables:
         found = {}
         frames.append(_to_rows(raw, where, found))
         source = found["source"]
-        shapes.append(found["layout"])
+        if "comments" in found:
+            comments.append(found["comments"])
+        else:
+            shapes.append(found["layout"])
     frame = pd.concat(frames, ignore_index=True)
     rows = len(frame) + bad[0]
     read = ExportRead(
@@ -291,16 +315,23 @@ def _read_file(path: Path, max_malformed_share: float, label: str) -> tuple[pd.D
         malformed_lines=bad[0],
         first_malformed_line=bad[1],
         time_column=source.time_column,
+        comments=pd.concat(comments, ignore_index=True),
     )
+    read.comment_rows = len(read.comments)
     return frame, read
 
 
 def _to_rows(frame: pd.DataFrame, where: str, found: dict) -> pd.DataFrame:
     """Map one table of an export onto the pipeline's columns; its source goes into ``found["source"]``.
 
-    Raises :class:`NotNotes` (a UserError, with :func:`rednote.ingest.schema.normalise_columns`' sentence)
-    when the columns are no crawler's and lack the pipeline's required ones.
+    A table of MediaCrawler comments gives no notes: its rows go into ``found["comments"]``
+    (:func:`rednote.ingest.sources.comment_rows`). Raises :class:`NotNotes` (a UserError, with
+    :func:`rednote.ingest.schema.normalise_columns`' sentence) when the columns are no crawler's and lack the
+    pipeline's required ones.
     """
+    if sources.is_comments(list(frame.columns)):
+        found["source"], found["comments"] = sources.MEDIACRAWLER, sources.comment_rows(frame)
+        return pd.DataFrame(columns=[*REQUIRED, *OPTIONAL], dtype=object)
     source = sources.recognise(list(frame.columns))
     found["source"] = source
     found["layout"] = sources.layout(source, list(frame.columns))
@@ -444,6 +475,7 @@ def _read_xlsx(path: Path, label: str, _share: float):
         body = [[_cell(v) for v in (r + [None] * width)[:width]] for r in rows[1:]]
         tables.append((title, header, body))
     usable = [t for t in tables if sources.is_crawler_export(t[1]) or _has_required(t[1])]
+    usable += [t for t in tables if usable and sources.is_comments(t[1])]  # MediaCrawler's Comments sheet
     if not usable:
         if len(tables) == 1 and len(sheets) == 1:
             usable = tables  # one sheet: let the column check name what it lacks
@@ -481,6 +513,7 @@ def _read_sqlite(path: Path, label: str, _share: float):
             columns = {name: [row[1] for row in db.execute(f'PRAGMA table_info("{name}")')] for name in names}
             known = [n for n in names if any(n in s.tables for s in sources.SOURCES)]
             known = known or [n for n in names if sources.is_crawler_export(columns[n]) or _has_required(columns[n])]
+            known += [n for n in names if known and n not in known and sources.is_comments(columns[n])]
             if not known:
                 found = ", ".join(names[:10]) or "no table at all"
                 raise NotNotes(

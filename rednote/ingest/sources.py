@@ -143,6 +143,37 @@ XHS_DOWNLOADER = Source(
 SOURCES = (MEDIACRAWLER, SPIDER_XHS, XHS_DOWNLOADER)
 
 
+#: MediaCrawler's comments (store/xhs/__init__.py update_xhs_note_comment: ``*_comments_*`` files, the workbook's
+#: ``Comments`` sheet, table ``xhs_note_comment``), both layouts: header → the pipeline's comment column. Only who
+#: commented when is read; the text, pictures and nicknames are not.
+COMMENT_COLUMNS = {
+    "comment_id": "comment_id",
+    "note_id": "note_id",
+    "create_time": "create_time",
+    "user_id": "user_id",
+    "creator_hash": AUTHOR_HASH,
+}
+COMMENT_SIGNATURE = ("comment_id", "create_time", "note_id")
+COMMENT_TABLES = ("xhs_note_comment",)
+
+
+def is_comments(columns: list) -> bool:
+    """Whether ``columns`` are MediaCrawler's comments (any layout)."""
+    keys = {header_key(c) for c in columns}
+    return set(COMMENT_SIGNATURE) <= keys and bool(keys & {"user_id", "creator_hash"})
+
+
+def comment_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """A comments table as the pipeline's comment columns (:data:`COMMENT_COLUMNS`' values), strings, "" when absent."""
+    keyed = frame.rename(columns=header_key)
+    keyed = keyed.loc[:, ~keyed.columns.duplicated()]
+    out = pd.DataFrame(index=frame.index)
+    for column, target in COMMENT_COLUMNS.items():
+        values = keyed[column] if column in keyed else pd.Series("", index=frame.index)
+        out[target] = values.astype("string").fillna("").str.strip().mask(lambda v: v == "None", "").astype(object)
+    return out.reset_index(drop=True)
+
+
 def header_key(name: object) -> str:
     """A header as compared: stripped of spaces and a BOM, lower-cased (``作品ID`` → ``作品id``)."""
     return str(name).strip().strip("\ufeff").strip().lower()

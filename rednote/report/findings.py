@@ -168,6 +168,18 @@ def _data(f: Findings, params: dict[str, Any]) -> Section:
             "retention study's): a user who arrived on 2 January was watched for 30 days, one who arrived on the "
             "30th for one, so the first and last posting days partly measure how long each was watched."
         )
+    if f.get("cohort", "activity") == "posts_and_comments":
+        s.paragraphs.append(
+            "A comment in the label window counts as activity too (`label.activity=posts_and_comments`): "
+            f"{f.quote('cohort', 'retained_by_comments_only', style='int')} users are retained by comments alone "
+            f"({f.quote('quality', 'comments_kept', style='int')} comments by people who posted were read)."
+        )
+    else:
+        s.paragraphs.append(
+            "Only posts count as activity (`label.activity=posts`, the default: the question is who kept posting, and "
+            "a hashtag crawl sees a comment only under a note it caught); "
+            f"{f.quote('quality', 'comments_kept', style='int')} comments by people who posted were read and not used."
+        )
     s.paragraphs.append(
         f"The January cohort has {f.quote('cohort', 'users_in_cohort', style='int')} users, of whom "
         f"{f.quote('cohort', 'retained_users', style='int')} {_retained_phrase(f)} "

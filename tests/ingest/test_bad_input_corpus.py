@@ -430,10 +430,11 @@ def test_each_crawler_format_is_recognised_and_recorded(workdir, capsys):
         assert q["rows_kept"] == 66 and q["users"] == 60, case
 
 
-def test_a_folder_is_read_whole_skipping_comments_and_repeats(workdir, capsys):
+def test_a_folder_is_read_whole_with_comments_apart_and_repeats_once(workdir, capsys):
     q = quality_of("folder_of_daily_files_and_comments", workdir, capsys)
     assert q["files"] == ["search_contents_2025-01-20.csv", "search_contents_2025-01-21.jsonl"]
-    assert q["files_skipped"] == ["search_comments_2025-01-20.csv"]
+    assert q["comment_files"] == ["search_comments_2025-01-20.csv"] and q["files_skipped"] == []
+    assert q["comment_rows"] == 1
     assert q["format"] == "csv+jsonl" and q["source"] == "mediacrawler"
     assert q["rows_read"] == 30 + 46 and q["duplicates"] == 10 and q["rows_kept"] == 66
 

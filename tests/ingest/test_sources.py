@@ -13,17 +13,20 @@ from crawler_exports import (
     WRITERS,
     read_kaggle,
     to_mediacrawler_2026,
+    write_mediacrawler_2026_comments_jsonl,
     write_mediacrawler_2026_jsonl,
     write_mediacrawler_csv,
 )
 from e2e import ROOT, commit, copy_repo, sh
 
 from rednote.core.errors import UserError
+from rednote.core.params import load_params
 from rednote.core.window import Window
-from rednote.features.cohort import ACCOUNT_FEATURES, build_users
-from rednote.ingest.cleaning import clean_posts
+from rednote.features.cohort import ACCOUNT_FEATURES, build_users, label_users
+from rednote.ingest.cleaning import clean_comments, clean_posts
 from rednote.ingest.exports import read_export, sniff
 from rednote.ingest.parsing import parse_times, times_from_note_ids
+from rednote.ingest.privacy import user_pseudonyms
 from rednote.ingest.sources import (
     KAGGLE,
     MEDIACRAWLER,
@@ -156,6 +159,49 @@ def test_a_folder_mixing_raw_and_hashed_ids_joins_each_persons_notes(older, kagg
     ].sum()
     pd.testing.assert_frame_equal(posts.drop(columns="account_created"), k_posts.drop(columns="account_created"))
     pd.testing.assert_series_equal(users["retained"], k_users["retained"])
+
+
+COMMENTED = [  # (who, note, when in Beijing): by hand against kaggle_posts()
+    ("67" + f"{9:022x}", 0, "2025-02-12 12:00"),  # user 9 posted nothing in February: only this comment
+    ("67" + f"{9:022x}", 0, "2025-02-12 12:00"),  # the same comment saved twice (same comment_id below)
+    ("67" + f"{10:022x}", 1, "2025-03-02 09:00"),  # outside the study window
+    ("67" + f"{11:022x}", 2, "2025-01-20 10:00"),  # in January: no February activity
+    ("5f0000000000000000000abc", 3, "2025-02-15 10:00"),  # someone who never posted
+]
+
+
+def test_a_comment_in_february_retains_a_user_under_posts_and_comments_only(tmp_path):
+    frame = kaggle_posts()
+    write_mediacrawler_2026_jsonl(frame, tmp_path / "search_contents_2026-08-01.jsonl")
+    comments = [
+        {"comment_id": "c0" if i < 2 else f"c{i}", "user_id": who, "note_id": frame["post_id"].iloc[note],
+         "when": when, "content": "好"}
+        for i, (who, note, when) in enumerate(COMMENTED)
+    ]  # fmt: skip
+    write_mediacrawler_2026_comments_jsonl(comments, tmp_path / "search_comments_2026-08-01.jsonl")
+    raw, read = read_export(tmp_path, 0.05)
+    assert read.comment_files == ["search_comments_2026-08-01.jsonl"] and read.comment_rows == 5
+    posts, _ = clean_posts(raw, WINDOW, KEY, "", 0.5, read.time_column)
+    kept, quality = clean_comments(read.comments, posts["user_id"], WINDOW, KEY)
+    assert quality == {
+        "comments_read": 5,
+        "comments_repeated": 1,
+        "comments_without_time_or_author": 0,
+        "comments_outside_window": 1,
+        "comments_by_non_posters": 1,
+        "comments_kept": 2,
+    }
+    nine = user_pseudonyms(pd.Series(["67" + f"{9:022x}"]), KEY)[0]
+    label = load_params(ROOT / "params.yaml").label.model_copy(update={"design": "calendar"})
+    retained = {}
+    for activity in ("posts", "posts_and_comments"):
+        p = label.model_copy(update={"activity": activity})
+        users, info = label_users(posts, p, "posts", kept)
+        retained[activity] = set(users.loc[users["retained"] == 1, "user_id"])
+        assert info["activity"] == activity
+    assert len(retained["posts"]) == 6 and nine not in retained["posts"]
+    assert retained["posts_and_comments"] == retained["posts"] | {nine}
+    assert info["retained_by_comments_only"] == 1
 
 
 def test_the_edge_cases_are_where_beijing_time_puts_them(kaggle):

@@ -7,7 +7,7 @@ import re
 import shutil
 
 import pytest
-from e2e import ROOT, commit, copy_repo, sh, write_params
+from e2e import ROOT, commit, copy_repo, sh, sh_together, write_params
 
 from rednote.report.compare import FINDINGS, changed_curves, changed_numbers, human_facing
 
@@ -22,14 +22,15 @@ SETTINGS = {
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    """Each setting's copy of the repository after `dvc repro` with the committed params (the bundled sample)."""
+    """Each setting's copy of the repository after `dvc repro` with the committed params (the bundled sample); the
+    two run at once, each in its own copy and process."""
     out = {}
-    for name, extra in SETTINGS.items():
-        repo = copy_repo(tmp_path_factory.mktemp(name) / "repo")
-        commit(repo, "code")  # DVCLive in train wants a commit to refer to
-        sh(repo, "dvc", "repro", extra_env=extra)
+    for name in SETTINGS:
+        out[name] = copy_repo(tmp_path_factory.mktemp(name) / "repo")
+        commit(out[name], "code")  # DVCLive in train wants a commit to refer to
+    sh_together([(out[name], ("dvc", "repro"), extra) for name, extra in SETTINGS.items()])
+    for name, repo in out.items():
         commit(repo, f"run under {name}")
-        out[name] = repo
     return out
 
 

@@ -177,7 +177,7 @@ def test_a_queued_grid_of_four_runs_and_is_listed(repo):
     for name, sets in grid.items():
         args = [arg for s in sets for arg in ("-S", s)]
         sh(repo, "dvc", "exp", "run", "--queue", "-n", name, *args)
-    sh(repo, "dvc", "exp", "run", "--run-all")
+    sh(repo, "dvc", "exp", "run", "--run-all", "-j", "2", extra_env={"REDNOTE_THREADS": "1"})  # as the README says
     shown = json.loads(sh(repo, "dvc", "exp", "show", "--json").stdout)
     found = {}
     for rev in shown:
