@@ -29,6 +29,7 @@ from rednote.features.tokens import tokenize_all
 from rednote.features.topics import fit_topics
 from rednote.ingest.cleaning import clean_posts
 from rednote.ingest.exports import read_raw
+from rednote.ingest.keys import SAMPLE_KEY
 from rednote.modeling.design import build_design, reduce_text
 from rednote.modeling.evaluation import RANKING, cross_validate, mean_oof, repeated_folds, stratified_bootstrap
 from rednote.modeling.models import fold_fit, seed_tensorflow
@@ -42,7 +43,7 @@ def cohort(raw_csv: Path, params: Params, encoder: str) -> tuple[pd.DataFrame, n
     """Users, topic weights and text vectors of a crawl, every transform fitted on all users (no label)."""
     raw, _ = read_raw(raw_csv, params.clean.max_malformed_share)
     c, lab, t = params.clean, params.label, params.topics
-    posts, _ = clean_posts(raw, Window.of(c.window_start, c.window_end), c.pseudonym_key)
+    posts, _ = clean_posts(raw, Window.of(c.window_start, c.window_end), SAMPLE_KEY)  # in-process: nothing is written
     users, _ = label_users(posts, lab, str(raw_csv))
     users["tokens"] = tokenize_all(users["text"])
     tokens = users["tokens"].tolist()

@@ -37,6 +37,7 @@ import yaml
 from sklearn.metrics import roc_auc_score
 from workspace import copy_code, set_params  # the script's own folder is importable
 
+from rednote.ingest.keys import pseudonym_key
 from rednote.ingest.privacy import user_pseudonyms
 from rednote.synthetic.sample import generate_crawl_with_truth
 
@@ -62,7 +63,8 @@ def oracle_auc(repo: Path, truth: pd.DataFrame) -> float:
     """ROC-AUC of the generator's retention_prob against the pipeline's labels, on the pipeline's cohort."""
     params = yaml.safe_load((repo / "params.yaml").read_text(encoding="utf-8"))
     users = pd.read_parquet(repo / params["data"]["users"])
-    truth = truth.assign(pseudonym=user_pseudonyms(truth["user_id"], params["clean"]["pseudonym_key"]))
+    key = pseudonym_key(params["data"]["raw"], root=repo).secret  # the key the clone's stages used
+    truth = truth.assign(pseudonym=user_pseudonyms(truth["user_id"], key))
     prob = users["user_id"].map(truth.set_index("pseudonym")["retention_prob"])
     return float(roc_auc_score(users["retained"], prob.fillna(prob.median())))
 

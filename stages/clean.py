@@ -4,13 +4,15 @@ de-duplicated, pseudonymized), comments.parquet (who of them commented when, whe
 
 import logging
 
-from rednote.core.artifacts import DATA_QUALITY
-from rednote.core.io import write_json, write_table
+from rednote.core.artifacts import DATA_QUALITY, KEY_FINGERPRINT
+from rednote.core.errors import UserError
+from rednote.core.io import read_json, write_json, write_table
 from rednote.core.params import load_params
 from rednote.core.stage import run
 from rednote.core.window import Window
 from rednote.ingest.cleaning import clean_comments, clean_posts
 from rednote.ingest.exports import read_export
+from rednote.ingest.keys import pseudonym_key
 
 log = logging.getLogger("rednote.clean")
 
@@ -37,7 +39,10 @@ def main() -> None:
             read.malformed_lines,
             read.first_malformed_line,
         )
-    window, key, zone = Window.of(p.window_start, p.window_end), p.pseudonym_key, p.export_timezone
+    key = pseudonym_key(data.raw)
+    if key.fingerprint() != read_json(KEY_FINGERPRINT)["fingerprint"]:
+        raise UserError(f"the pseudonym key ({key.origin}) changed since the key stage ran; run `dvc repro` again.")
+    window, key, zone = Window.of(p.window_start, p.window_end), key.secret, p.export_timezone
     posts, quality = clean_posts(raw, window, key, data.raw, p.max_unreadable_time_share, read.time_column, zone)
     comments, comment_quality = clean_comments(read.comments, posts["user_id"], window, key, zone)
     quality.update(read.quality(), **comment_quality)

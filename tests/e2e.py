@@ -15,7 +15,7 @@ from rednote.core.params import set_keys
 ROOT = Path(__file__).resolve().parents[1]
 #: Not copied: caches anywhere, and the pipeline's outputs and DVC's cache (paths from the repository root).
 SKIP_NAMES = {".git", ".venv", "__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache"}
-SKIP_PATHS = {"data/interim", "data/features", "models", ".dvc/cache", ".dvc/tmp", "tmp"}
+SKIP_PATHS = {"data/interim", "data/features", "models", ".dvc/cache", ".dvc/tmp", "tmp", ".pseudonym.key"}
 
 
 def env() -> dict[str, str]:
@@ -26,6 +26,7 @@ def env() -> dict[str, str]:
     e.update(
         HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", DVC_NO_ANALYTICS="1", TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0"
     )
+    e.setdefault("REDNOTE_PSEUDONYM_KEY", "tests-only pseudonym key, not a secret")  # tests/conftest.py sets it too
     return e
 
 

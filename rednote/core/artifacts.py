@@ -7,6 +7,9 @@ metric or plot of the stage that writes it, or inside a declared folder).
 
 from __future__ import annotations
 
+# the pseudonym key's fingerprint (key, for clean): which key, never the key (rednote/ingest/keys.py)
+KEY_FINGERPRINT = "data/interim/key_fingerprint.json"
+
 # metrics/: small human-facing JSON and CSV, kept in git
 DATA_QUALITY = "metrics/data_quality.json"
 COHORT = "metrics/cohort.json"

@@ -93,6 +93,14 @@ def write_json(data: Any, path: str | Path) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
+def read_json(path: str | Path) -> Any:
+    """Read JSON written by :func:`write_json`."""
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"{path} does not exist; run the stage that makes it first (`dvc repro`).")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     """Write plot data as CSV (no index) for ``dvc plots``, floats to :data:`SIGNIFICANT_DIGITS` digits."""
     with atomic_path(path) as tmp:

@@ -28,6 +28,8 @@ from pydantic.fields import FieldInfo
 from rednote.core.errors import UserError
 
 PARAMS_FILE = "params.yaml"
+#: The bundled synthetic sample: data.raw in the committed params.yaml (README, The data).
+BUNDLED_SAMPLE = "data/sample/tt_refugee_sample.csv"
 
 Share = Annotated[float, Field(gt=0, lt=1)]
 Count = Annotated[int, Field(ge=1)]
@@ -56,7 +58,6 @@ class DataParams(Section):
 class CleanParams(Section):
     window_start: Date
     window_end: Date
-    pseudonym_key: str = Field(min_length=1)
     max_malformed_share: Annotated[float, Field(ge=0, le=1)]
     max_unreadable_time_share: Annotated[float, Field(ge=0, le=1)]
     export_timezone: str

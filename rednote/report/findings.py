@@ -19,6 +19,7 @@ from typing import Any
 
 from rednote.core import artifacts as out
 from rednote.core.io import level_text
+from rednote.core.params import BUNDLED_SAMPLE
 from rednote.features.topics import readable
 
 #: The metrics files a report reads, by the short name the quotes use.
@@ -34,7 +35,6 @@ METRICS_FILES = {
 }
 #: The retention study's headline, set against the majority-class accuracy of this run.
 STUDY_ACCURACY = 0.9938
-BUNDLED_SAMPLE = "data/sample/tt_refugee_sample.csv"
 
 
 @dataclass

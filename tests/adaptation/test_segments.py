@@ -403,7 +403,7 @@ def test_the_adaptation_study_schema_runs_from_raw_csv_to_segments(tmp_path):
     )
     raw.to_csv(crawl, index=False)
     write_params(repo, {"data.raw": "data/sample/study.csv", "segment": PARAMS})
-    for stage in ("clean", "label", "topics", "segment"):
+    for stage in ("key", "clean", "label", "topics", "segment"):
         sh(repo, sys.executable, f"stages/{stage}.py")
     for name in OUTPUTS:
         assert (repo / name).stat().st_size > 0, name

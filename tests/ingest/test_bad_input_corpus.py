@@ -327,7 +327,7 @@ CASES: dict[str, tuple[bytes | Export, str, str | None]] = {
         "none of the 1 files",
     ),
 }
-ORDER = ("clean", "label", "embed", "topics", "train", "evaluate", "explain")
+ORDER = ("key", "clean", "label", "embed", "topics", "train", "evaluate", "explain")
 
 
 @pytest.fixture
@@ -392,7 +392,7 @@ def test_bad_input_ends_in_output_or_one_sentence(case, workdir, capsys):
 
 def quality_of(case, workdir, capsys):
     place(case, workdir)
-    assert run_stage("clean", capsys)[0] == 0
+    assert run_stage("key", capsys)[0] == 0 and run_stage("clean", capsys)[0] == 0
     return json.loads((workdir / "metrics" / "data_quality.json").read_text())
 
 

@@ -20,6 +20,7 @@ from rednote.features.tokens import tokenize_all
 from rednote.features.topics import fit_topics
 from rednote.ingest.cleaning import clean_posts
 from rednote.ingest.exports import read_raw
+from rednote.ingest.keys import SAMPLE_KEY
 from rednote.modeling.design import build_design, reduce_text, with_sequences
 from rednote.modeling.evaluation import cross_validate, mean_oof, permutation_null, permutation_pvalue, repeated_folds
 from rednote.modeling.metrics import evaluate_model
@@ -37,7 +38,7 @@ def params():
 def posts(params):
     raw, _ = read_raw(ROOT / params.data.raw, 0.05)
     c = params.clean
-    return clean_posts(raw, Window.of(c.window_start, c.window_end), c.pseudonym_key)[0]
+    return clean_posts(raw, Window.of(c.window_start, c.window_end), SAMPLE_KEY)[0]
 
 
 @pytest.fixture(scope="module")

@@ -29,6 +29,7 @@ from rednote.synthetic import hazard
 from rednote.synthetic.sample import TOPICS
 
 pytestmark = pytest.mark.slow
+KEY = "planted-crawl key"  # in-process: any key; nothing is written
 START, END = pd.Timestamp("2025-01-01"), pd.Timestamp("2025-03-01")
 
 
@@ -41,8 +42,8 @@ def params():
 def crawl(params):
     raw, truth = hazard.generate_hazard_crawl_with_truth(20_000, 2025)
     c = params.clean
-    posts = clean_posts(raw, Window.of(c.window_start, c.window_end), c.pseudonym_key)[0]
-    truth["user_id"] = user_pseudonyms(truth["user_id"], c.pseudonym_key).to_numpy()
+    posts = clean_posts(raw, Window.of(c.window_start, c.window_end), KEY)[0]
+    truth["user_id"] = user_pseudonyms(truth["user_id"], KEY).to_numpy()
     return posts, truth.set_index("user_id")
 
 
