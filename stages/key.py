@@ -8,7 +8,7 @@ from rednote.core.artifacts import KEY_FINGERPRINT
 from rednote.core.io import write_json
 from rednote.core.params import load_params
 from rednote.core.stage import run
-from rednote.ingest.keys import pseudonym_key
+from rednote.ingest.keys import KEY_FILE, pseudonym_key
 
 log = logging.getLogger("rednote.key")
 
@@ -17,6 +17,8 @@ def main() -> None:
     raw = load_params().data.raw
     key = pseudonym_key(raw)
     write_json({"fingerprint": key.fingerprint(), "origin": key.origin}, KEY_FINGERPRINT)
+    if key.created:
+        log.warning("wrote a new random pseudonym key to %s: keep it, the same key gives the same pseudonyms", KEY_FILE)
     log.info("pseudonym key from %s, fingerprint %s", key.origin, key.fingerprint())
 
 

@@ -37,10 +37,12 @@ _TEMP_WORKSPACES = (".dvc", "tmp", "exps")
 
 @dataclass(frozen=True)
 class Key:
-    """A pseudonym key and where it came from (``origin`` names a variable or file, never the key)."""
+    """A pseudonym key and where it came from (``origin`` names a variable or file, never the key; the same for the
+    same key on every run, since the key stage writes it); ``created``: the key file was written just now."""
 
     secret: str = field(repr=False)
     origin: str
+    created: bool = False
 
     def fingerprint(self) -> str:
         """16 hex digits of PBKDF2-HMAC-SHA256 (200,000 rounds) of the key: tells keys apart, and makes guessing a
@@ -96,4 +98,4 @@ def _configured(root: Path, environ: Mapping[str, str]) -> Key:
     handle = os.open(root / KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # its owner's alone from the start
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(secret + "\n")
-    return Key(secret, f"the key file {KEY_FILE}, written now with a random key")
+    return Key(secret, f"the key file {KEY_FILE}", created=True)

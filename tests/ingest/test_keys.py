@@ -68,6 +68,7 @@ def test_without_a_key_the_first_run_writes_a_random_one_only_its_owner_reads(cr
     assert stat.S_IMODE((root / KEY_FILE).stat().st_mode) == 0o600
     again = pseudonym_key(crawl, root, {})
     assert again.secret == first.secret and again.fingerprint() == first.fingerprint()
+    assert (first.created, again.created) == (True, False) and first.origin == again.origin  # the key stage's output
     other = root / "elsewhere"
     other.mkdir()
     assert pseudonym_key(crawl, other, {}).secret != first.secret  # another checkout, another random key

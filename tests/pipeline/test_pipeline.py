@@ -65,6 +65,14 @@ def test_second_repro_has_nothing_to_do_but_the_key_stage(repo):
     assert "Stage 'clean' didn't change" in out and "Stage 'findings' didn't change" in out
 
 
+def test_a_new_pseudonym_key_makes_clean_stale_and_the_old_one_makes_it_current_again(repo):
+    sh(repo, "dvc", "repro", "key", extra_env={"REDNOTE_PSEUDONYM_KEY": "another key"})
+    stale = sh(repo, "dvc", "status", "clean").stdout
+    assert "modified:" in stale and "data/interim/key_fingerprint.json" in stale and "another key" not in stale
+    sh(repo, "dvc", "repro", "key")  # the tests' own key again
+    assert "up to date" in sh(repo, "dvc", "status", "clean").stdout
+
+
 def test_users_are_split_once_for_every_stage(repo):
     users = pd.read_parquet(repo / "data" / "interim" / "users.parquet")
     predictions = pd.read_parquet(repo / "data" / "predictions.parquet")
