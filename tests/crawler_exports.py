@@ -161,6 +161,11 @@ def write_mediacrawler_2026_jsonl(frame: pd.DataFrame, path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def write_mediacrawler_2026_json(frame: pd.DataFrame, path: Path) -> None:
+    """The json option (the default before 2026-03): one array, indent 4, rewritten whole for every item."""
+    path.write_text(json.dumps(to_mediacrawler_2026(frame), ensure_ascii=False, indent=4), encoding="utf-8")
+
+
 def write_mediacrawler_2026_csv(frame: pd.DataFrame, path: Path) -> None:
     records = to_mediacrawler_2026(frame)
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
@@ -385,6 +390,7 @@ WRITERS: dict[str, tuple[str, Callable[[pd.DataFrame, Path], None], str]] = {
     "spider_xhs_xlsx": ("tiktok refugee.xlsx", write_spider_xhs_xlsx, "spider_xhs"),
     "xhs_downloader_db": ("ExploreData.db", write_xhs_downloader_db, "xhs_downloader"),
     "mediacrawler_2026_jsonl": ("search_contents_2026-08-01.jsonl", write_mediacrawler_2026_jsonl, "mediacrawler"),
+    "mediacrawler_2026_json": ("search_contents_2026-08-01.json", write_mediacrawler_2026_json, "mediacrawler"),
     "mediacrawler_2026_csv": ("search_contents_2026-08-01.csv", write_mediacrawler_2026_csv, "mediacrawler"),
     "mediacrawler_2026_xlsx": ("xhs_search_20260801_120000.xlsx", write_mediacrawler_2026_xlsx, "mediacrawler"),
     "mediacrawler_2026_sqlite": ("sqlite_tables.db", write_mediacrawler_2026_sqlite, "mediacrawler"),
