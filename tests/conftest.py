@@ -8,7 +8,7 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 # Crawls the tests build are not the bundled sample: they need a pseudonym key from outside git. This one is the
 # tests' own (tests/ingest/test_keys.py unsets it where the point is its absence); no stage run by a test writes a
 # key file into the repository.
-os.environ["REDNOTE_PSEUDONYM_KEY"] = TEST_KEY = "tests-only pseudonym key, not a secret"
+os.environ["REDNOTE_PSEUDONYM_KEY"] = "tests-only pseudonym key, not a secret"
 
 import pandas as pd  # noqa: E402
 import pytest

@@ -26,7 +26,6 @@ def env() -> dict[str, str]:
     e.update(
         HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", DVC_NO_ANALYTICS="1", TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0"
     )
-    e.setdefault("REDNOTE_PSEUDONYM_KEY", "tests-only pseudonym key, not a secret")  # tests/conftest.py sets it too
     return e
 
 

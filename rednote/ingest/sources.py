@@ -154,7 +154,6 @@ COMMENT_COLUMNS = {
     "creator_hash": AUTHOR_HASH,
 }
 COMMENT_SIGNATURE = ("comment_id", "create_time", "note_id")
-COMMENT_TABLES = ("xhs_note_comment",)
 
 
 def is_comments(columns: list) -> bool:
@@ -163,15 +162,14 @@ def is_comments(columns: list) -> bool:
     return set(COMMENT_SIGNATURE) <= keys and bool(keys & {"user_id", "creator_hash"})
 
 
+#: MediaCrawler's comments as a source of their own: mapped by :func:`rename` like any crawler's notes.
+MEDIACRAWLER_COMMENTS = Source(name="mediacrawler", columns=COMMENT_COLUMNS, blanks=("None",))
+
+
 def comment_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """A comments table as the pipeline's comment columns (:data:`COMMENT_COLUMNS`' values), strings, "" when absent."""
-    keyed = frame.rename(columns=header_key)
-    keyed = keyed.loc[:, ~keyed.columns.duplicated()]
-    out = pd.DataFrame(index=frame.index)
-    for column, target in COMMENT_COLUMNS.items():
-        values = keyed[column] if column in keyed else pd.Series("", index=frame.index)
-        out[target] = values.astype("string").fillna("").str.strip().mask(lambda v: v == "None", "").astype(object)
-    return out.reset_index(drop=True)
+    out = rename(frame, MEDIACRAWLER_COMMENTS)
+    return out.reindex(columns=list(COMMENT_COLUMNS.values()), fill_value="").reset_index(drop=True)
 
 
 def header_key(name: object) -> str:
