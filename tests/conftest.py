@@ -27,3 +27,13 @@ def raw_rows(rows: list[dict]) -> pd.DataFrame:
 @pytest.fixture
 def make_raw():
     return raw_rows
+
+
+@pytest.fixture(scope="session")
+def dask_scheduler():
+    """The address of one Dask cluster for the whole test session (two single-threaded worker processes on this
+    machine), started by the first test that asks for it; stages reach it through ``DASK_SCHEDULER_ADDRESS``."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+        yield cluster.scheduler_address

@@ -121,11 +121,12 @@ def cache_identity(params: EmbedParams) -> dict[str, Any] | None:
     return None
 
 
-def make_encoder(params: EmbedParams, threads: int = 1) -> Encoder:
-    """The encoder named by ``params.encoder`` (the ``embed`` section of params.yaml), computing with ``threads`` threads."""
+def make_encoder(params: EmbedParams, threads: int = 1, progress: bool = True) -> Encoder:
+    """The encoder named by ``params.encoder`` (the ``embed`` section of params.yaml), computing with ``threads`` threads;
+    ``progress``: a progress bar on stderr while a pretrained encoder embeds."""
     name = params.encoder
     if name == "use":
-        return UseEncoder(batch_size=params.use.batch_size, threads=threads)
+        return UseEncoder(batch_size=params.use.batch_size, threads=threads, progress=progress)
     if name == "tfidf":
         tfidf = params.tfidf
         return TfidfSvdEncoder(tfidf.n_components, tfidf.max_features, tfidf.min_df, params.seed)
@@ -142,5 +143,6 @@ def make_encoder(params: EmbedParams, threads: int = 1) -> Encoder:
             pooling=params.pooling,
             max_length=params.max_length,
             batch_size=params.batch_size,
+            progress=progress,
         )
     raise UserError(f"embed.encoder={name!r} is not an encoder here; use one of use, tfidf, transformer.")

@@ -15,6 +15,9 @@ def test_wilson_matches_the_textbook_interval():
     low, high = wilson(0, 10, 0.95)
     assert low == 0.0 and high == pytest.approx(0.2775, abs=1e-4)
     assert wilson(0, 0, 0.95) == (None, None)
+    # one user, retained: when k = n the lower bound is n / (n + z^2) (z = 1.959964), 1 / 4.841459, and the upper 1
+    low, high = wilson(1, 1, 0.95)
+    assert low == pytest.approx(0.20655, abs=1e-5) and high == pytest.approx(1.0)
 
 
 def test_quartile_rates_cover_every_user_and_merge_tied_edges():

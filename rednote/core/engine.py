@@ -1,0 +1,70 @@
+"""Where the heavy stages compute: in the stage's own process (pandas, the default) or on a Dask cluster.
+
+``REDNOTE_ENGINE=dask`` moves the work that grows with the crawl onto Dask workers: a :class:`LocalCluster` of one
+single-threaded worker process per core this process may use (:func:`rednote.core.threads.thread_count`), or the
+cluster whose scheduler ``DASK_SCHEDULER_ADDRESS`` names (Dask's own variable: a Slurm or Kubernetes cluster, README
+*Past one machine*). Nothing a stage writes depends on the engine, only on the thread count each computation runs
+with, as without Dask (README *Reproducibility*), so the engine is an environment setting and not a param: switching
+it reruns no stage.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from rednote.core.errors import UserError
+from rednote.core.threads import thread_count
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+log = logging.getLogger("rednote.engine")
+
+ENV = "REDNOTE_ENGINE"
+ENGINES = ("pandas", "dask")
+#: Dask's variable for the scheduler of a running cluster (``dask.config``'s ``scheduler-address``).
+SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
+#: Seconds to wait for a named scheduler before saying that none answers.
+CONNECT_TIMEOUT = 30
+
+
+def engine(environ: Mapping[str, str] = os.environ) -> str:
+    """The engine ``REDNOTE_ENGINE`` names (``pandas`` when unset or empty); a UserError for any other value."""
+    name = environ.get(ENV, "").strip().lower() or "pandas"
+    if name not in ENGINES:
+        raise UserError(
+            f"{ENV}={environ[ENV]!r} is not an engine here; use one of {', '.join(ENGINES)} (or leave it unset)."
+        )
+    return name
+
+
+@contextmanager
+def dask_client(environ: Mapping[str, str] = os.environ) -> Iterator[Client]:
+    """A Dask client for the stage: attached to ``DASK_SCHEDULER_ADDRESS`` when set, else to a LocalCluster of
+    :func:`thread_count` worker processes with one thread each, closed when the stage is done."""
+    from distributed import Client, LocalCluster
+
+    address = environ.get(SCHEDULER_ENV, "").strip()
+    if address:
+        try:
+            client = Client(address, timeout=CONNECT_TIMEOUT)
+        except OSError as err:
+            raise UserError(
+                f"no Dask scheduler answers at {address} ({SCHEDULER_ENV}; {err}); start the cluster first, or unset "
+                f"{SCHEDULER_ENV} to run on a local one."
+            ) from None
+        with client:
+            log.info("Dask: attached to %s (%d workers)", address, len(client.scheduler_info()["workers"]))
+            yield client
+        return
+    workers = thread_count()
+    with (
+        LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        log.info("Dask: a local cluster of %d single-threaded workers", workers)
+        yield client
