@@ -35,5 +35,5 @@ report:  ## Markdown report of metric, param and plot changes against $(REF): re
 	python -m rednote.report.pr --ref $(REF) --out reports/pr
 
 mutate:  ## mutation testing of the modules where a silent bug changes the answer (hours; docs/mutation.md)
-	PYTHONPATH=$(CURDIR)/mutants mutmut run --max-children 2  # stage scripts run by tests import the mutated package too
+	mutmut run --max-children 2
 	mutmut results

@@ -22,6 +22,9 @@ def env() -> dict[str, str]:
     """The environment for DVC and stage commands: this interpreter's bin first, no network, no prompts, the copy's own memo."""
     e = dict(os.environ)
     e.pop("REDNOTE_EMBED_CACHE", None)  # each copy keeps its text vector memo in its own DVC cache
+    # the package of the tree these tests belong to, whatever an editable install points at (under `make mutate`,
+    # mutants/: stage scripts run by a test then import the mutated package, with the mutant under test active)
+    e["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), e.get("PYTHONPATH")]))
     e["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{e.get('PATH', '')}"
     e.update(
         HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", DVC_NO_ANALYTICS="1", TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0"

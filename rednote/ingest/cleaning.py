@@ -10,9 +10,10 @@ from rednote.ingest.markup import clean_markup, extract_tags
 from rednote.ingest.parsing import (
     SITE_TIMEZONE,
     UNKNOWN_COUNT,
-    account_creation_days,
+    id_days,
     parse_counts,
     parse_times,
+    plausible_account_days,
     times_from_note_ids,
 )
 from rednote.ingest.privacy import creator_hash, pseudonymize
@@ -103,55 +104,161 @@ def clean_posts(
     are no rows, when none has a user id, when more than ``max_unreadable_time_share`` of them
     (or all) have no time even after recovery, or when no row survives: such an export cannot be
     studied, and an empty table written in silence would hide it.
-    """
-    quality: dict = {"rows_in": int(len(raw))}
-    raw = raw.reset_index(drop=True)
-    posts = _counts(raw, quality)
-    posts["created_at"] = _times(raw, window, quality, export_timezone)
-    quality["export_timezone"] = export_timezone
 
-    raw_id = raw["user_id"].astype("string").fillna("").str.strip()
-    user, hashed_only = author_keys(raw)
-    quality["missing_user_id"] = int((user == "").sum())
-    if raw.empty:
-        raise UserError(
-            f"{source} has a header but no rows: it holds no posts; point data.raw at an export with posts."
-        )
-    _require_some(raw, posts["created_at"].notna(), user != "", source, max_unreadable_time_share, time_column)
+    The steps are those the Dask engine runs over partitions (:mod:`rednote.ingest.partitioned`): each row parsed
+    on its own (:func:`parse_rows`), the checks on the counts (:func:`check_rows`), then what needs every copy of a
+    post (:func:`mark_copies`) and every row of an author (:func:`author_days`, :func:`author_quality`).
+    """
+    rows, quality = parse_rows(raw.reset_index(drop=True), window, export_timezone)
+    rows["row"] = rows.index
+    check_rows(
+        quality, rows["created_at"].notna(), rows["user"] != "", rows["printed_time"], source, max_unreadable_time_share,
+        time_column,
+    )  # fmt: skip
+    rows = mark_copies(rows)
+    rows["account_created"] = author_days(rows)
+    quality |= row_quality(rows) | author_quality(rows)
+    if not quality["rows_kept"]:
+        _nothing_survives(rows["created_at"].min(), rows["created_at"].max(), window, quality, source)
+    posts = sort_posts(kept_posts(rows, key))
+    quality["users"] = int(posts["user_id"].nunique())
+    return posts, quality
+
+
+#: What :func:`parse_rows` makes of each raw row, before anything that needs other rows is decided: the clean
+#: counts and time, the author's key (``user``) and whether the export hashed it, the day in a raw user id,
+#: the post's identity (its id, or who posted what when), whether its time is inside the window, the clean
+#: text and tags, and the printed time where none was read (for the error message only).
+ROW_COLUMNS = (
+    *COUNTS.values(), "created_at", "user", "hashed_only", "id_day", "identity", "inside", "is_video", "text", "tags",
+    "printed_time",
+)  # fmt: skip
+
+
+def parse_rows(raw: pd.DataFrame, window: Window, export_timezone: str = SITE_TIMEZONE) -> tuple[pd.DataFrame, dict]:
+    """Each raw row on its own (:data:`ROW_COLUMNS`, ``raw``'s index): a slice of an export gives the rows the
+    whole export gives. Also the counts for data_quality.json that rows give one by one (:func:`add_counts` sums
+    those of several slices)."""
+    quality: dict = {"rows_in": int(len(raw))}
+    rows = _counts(raw, quality)
+    rows["created_at"] = _times(raw, window, quality, export_timezone)
+    quality["export_timezone"] = export_timezone
+    rows["user"], rows["hashed_only"] = author_keys(raw)
+    quality["missing_user_id"] = int((rows["user"] == "").sum())
+    rows["id_day"] = id_days(raw["user_id"].astype("string").fillna("").str.strip())
     raw_text = (
         raw["title"].astype("string").fillna("").str.strip()
         + "\n"
         + raw["content"].astype("string").fillna("").str.strip()
     )
-    identity = _identity(raw, user, raw_text)
-    duplicate = identity.duplicated(keep="first")
-    quality["duplicates"] = int(duplicate.sum())
+    rows["identity"] = _identity(raw, rows["user"], raw_text)
+    rows["inside"] = window.contains(rows["created_at"]).fillna(False).astype(bool)
+    rows["is_video"] = raw["type"].astype("string").fillna("").str.strip().str.lower().eq("video")
+    rows["text"] = clean_markup(raw_text).astype(object)
+    rows["tags"] = extract_tags(raw["label"], raw_text)
+    printed = raw["create_time"].astype("string").fillna("").astype(object)
+    rows["printed_time"] = printed.where(rows["created_at"].isna(), None)
+    return rows, quality
 
-    dated = posts["created_at"].notna()
-    inside = window.contains(posts["created_at"]).fillna(False).astype(bool)
-    quality["outside_window"] = int((dated & ~inside & ~duplicate).sum())
-    keep = inside & ~duplicate & (user != "")
 
-    first_post = posts["created_at"].where(keep).groupby(user).transform("min")
-    # from the raw id, before it is hashed; one day per author, from any of their rows (duplicates too), so that it
-    # reaches their rows from an export that hashed them whichever copy of a note is kept
-    posts["account_created"] = account_creation_days(raw_id, first_post).groupby(user).transform("max")
-    posts["user_id"] = pseudonymize(user, key)
-    posts["post_id"] = pseudonymize(identity, key)
-    posts["is_video"] = raw["type"].astype("string").fillna("").str.strip().str.lower().eq("video")
-    posts["text"] = clean_markup(raw_text).astype(object)
-    posts["tags"] = extract_tags(raw["label"], raw_text)
-    if not keep.any():
-        _nothing_survives(posts["created_at"], window, quality, source)
-    posts = posts.loc[keep, list(POST_COLUMNS)]
-    posts = posts.sort_values(["created_at", "post_id"], kind="mergesort").reset_index(drop=True)
-    quality["rows_kept"] = int(len(posts))
-    quality["users"] = int(posts["user_id"].nunique())
-    known = posts.groupby("user_id")["account_created"].first().notna()
-    quality["account_created_unknown_users"] = int((~known).sum())
-    only_hashed = hashed_only.groupby(user).all()  # no row of theirs, kept or repeated, gave the raw id
-    quality["users_known_only_by_hash"] = int(only_hashed.reindex(pd.unique(user[keep])).sum())
-    return posts, quality
+def add_counts(a: dict, b: dict) -> dict:
+    """Two data-quality dicts of :func:`parse_rows` as one: numbers (and dicts of numbers) summed, the rest from ``a``."""
+    out = dict(a)
+    for name, value in b.items():
+        if name not in out:
+            out[name] = value
+        elif isinstance(value, dict):
+            out[name] = add_counts(out[name], value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            out[name] = out[name] + value
+    return out
+
+
+def check_rows(
+    quality: dict,
+    dated: pd.Series,
+    identified: pd.Series,
+    printed: pd.Series,
+    source: str,
+    max_share: float,
+    time_column: str,
+) -> None:
+    """Stop when the export has no rows, no row has a user id, or more than ``max_share`` of rows (or all) have no
+    time: ``dated`` and ``identified`` per row (or per slice, as counts of True), ``printed`` the printed times of
+    the rows without one."""
+    rows = quality["rows_in"]
+    if not rows:
+        raise UserError(
+            f"{source} has a header but no rows: it holds no posts; point data.raw at an export with posts."
+        )
+    if not identified.any():
+        raise UserError(
+            f"none of the {rows} rows of {source} has a user_id (the column is empty); "
+            "re-export the crawl with each post's user id in that column."
+        )
+    undated = rows - int(dated.sum())
+    if undated < rows and undated / rows <= max_share:
+        return
+    seen = describe_unreadable(printed.dropna())
+    what = f"all {rows:,}" if undated == rows else f"{undated:,} of the {rows:,} ({undated / rows:.0%})"
+    raise UserError(
+        f"{what} `{time_column}` values of {source} are not readable times and no note id gives one ({seen}); "
+        f"clean stops when more than clean.max_unreadable_time_share={max_share} of rows have none: re-export the crawl "
+        "with absolute times (such as 1/14/2025 12:08, 2025-01-14 12:08:33 or epoch milliseconds; rednote/ingest/parsing.py "
+        "lists the forms read) or raise that param."
+    )
+
+
+def mark_copies(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with ``first_copy`` (the row is its post's first copy: the lowest ``row``) and ``keep`` (a first
+    copy inside the window by a known author). ``rows`` must hold every copy of each post it holds (all rows, or a
+    partition by ``identity``)."""
+    first = rows["row"] == rows.groupby("identity")["row"].transform("min")
+    return rows.assign(first_copy=first, keep=rows["inside"] & first & (rows["user"] != ""))
+
+
+def author_days(rows: pd.DataFrame) -> pd.Series:
+    """Each row's author's account creation day: the latest plausible day in any of their rows' raw ids (judged
+    against their first kept post), so that it reaches their rows from an export that hashed them whichever copy of
+    a note is kept. ``rows`` (with ``keep``) must hold every row of each author it holds."""
+    first_post = rows["created_at"].where(rows["keep"]).groupby(rows["user"]).transform("min")
+    return plausible_account_days(rows["id_day"], first_post).groupby(rows["user"]).transform("max")
+
+
+def row_quality(rows: pd.DataFrame) -> dict:
+    """Copies of a post after the first, first copies with a time outside the window, and rows kept (any slice of
+    the rows of :func:`mark_copies`; sum over slices)."""
+    first, dated = rows["first_copy"], rows["created_at"].notna()
+    return {
+        "duplicates": int((~first).sum()),
+        "outside_window": int((dated & ~rows["inside"] & first).sum()),
+        "rows_kept": int(rows["keep"].sum()),
+    }
+
+
+def author_quality(rows: pd.DataFrame) -> dict:
+    """Of the authors with a kept post, those whose account creation day is unknown and those no row of whose (kept
+    or repeated) gave the raw id. ``rows`` (with ``keep`` and ``account_created``) must hold every row of each author
+    it holds; sum over partitions by author."""
+    kept = rows[rows["keep"]]
+    authors = pd.unique(kept["user"])
+    only_hashed = rows["hashed_only"].groupby(rows["user"]).all().reindex(authors)
+    known = kept.groupby("user")["account_created"].first().notna()
+    return {"account_created_unknown_users": int((~known).sum()), "users_known_only_by_hash": int(only_hashed.sum())}
+
+
+def kept_posts(rows: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The kept rows as posts (:data:`POST_COLUMNS`): author and post identity replaced by keyed pseudonyms."""
+    kept = rows[rows["keep"]]
+    posts = kept[[*COUNTS.values(), "created_at", "account_created", "is_video", "text", "tags"]].copy()
+    posts["user_id"] = pseudonymize(kept["user"], key)
+    posts["post_id"] = pseudonymize(kept["identity"], key)
+    return posts[list(POST_COLUMNS)]
+
+
+def sort_posts(posts: pd.DataFrame) -> pd.DataFrame:
+    """Posts in the order `clean` writes them: by time, then post id."""
+    return posts.sort_values(["created_at", "post_id"], kind="mergesort").reset_index(drop=True)
 
 
 #: The comments `clean` writes: who (a pseudonym, as in the posts) commented when, and nothing else.
@@ -191,28 +298,6 @@ def clean_comments(
     return kept[list(COMMENT_COLUMNS)], quality
 
 
-def _require_some(
-    raw: pd.DataFrame, dated: pd.Series, identified: pd.Series, source: str, max_share: float, time_column: str
-) -> None:
-    """Stop when no row of ``raw`` has a ``user_id``, or more than ``max_share`` of them (or all) no time."""
-    if not identified.any():
-        raise UserError(
-            f"none of the {len(raw)} rows of {source} has a user_id (the column is empty); "
-            "re-export the crawl with each post's user id in that column."
-        )
-    undated = int((~dated).sum())
-    if dated.any() and undated / len(raw) <= max_share:
-        return
-    seen = describe_unreadable(raw["create_time"][~dated])
-    what = f"all {len(raw):,}" if not dated.any() else f"{undated:,} of the {len(raw):,} ({undated / len(raw):.0%})"
-    raise UserError(
-        f"{what} `{time_column}` values of {source} are not readable times and no note id gives one ({seen}); "
-        f"clean stops when more than clean.max_unreadable_time_share={max_share} of rows have none: re-export the crawl "
-        "with absolute times (such as 1/14/2025 12:08, 2025-01-14 12:08:33 or epoch milliseconds; rednote/ingest/parsing.py "
-        "lists the forms read) or raise that param."
-    )
-
-
 def describe_unreadable(printed: pd.Series) -> str:
     """What unreadable times look like, by kind: ``6 empty, 4,117 13-digit numbers, 3 like '3天前', '01-14'``."""
     text = printed.astype("string").fillna("").str.strip()
@@ -226,10 +311,10 @@ def describe_unreadable(printed: pd.Series) -> str:
     return ", ".join(kinds)
 
 
-def _nothing_survives(times: pd.Series, window: Window, quality: dict, source: str) -> None:
-    """Stop with what removed every row: the window (and the export's own time span), duplicates, missing user ids."""
-    dated = times.dropna()
-    span = f"{dated.min():%Y-%m-%d}..{dated.max():%Y-%m-%d}" if len(dated) else "none readable"
+def _nothing_survives(first: pd.Timestamp, last: pd.Timestamp, window: Window, quality: dict, source: str) -> None:
+    """Stop with what removed every row: the window (and the export's own time span from ``first`` to ``last``),
+    duplicates, missing user ids."""
+    span = f"{first:%Y-%m-%d}..{last:%Y-%m-%d}" if pd.notna(first) else "none readable"
     raise UserError(
         f"no post of {source} survives cleaning: of its {quality['rows_in']:,} rows {quality['outside_window']:,} fall "
         f"outside clean.window_start..window_end ({window.start:%Y-%m-%d}..{window.end:%Y-%m-%d}; the export's times run "

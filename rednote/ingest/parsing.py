@@ -134,6 +134,15 @@ def account_creation_days(user_ids: pd.Series, first_post: pd.Series) -> pd.Seri
     ids), or where the day is implausible: before :data:`FIRST_ACCOUNT_DAY` or after the account's ``first_post``
     (same index: the time of that user's first post here).
     """
-    days = times_from_note_ids(user_ids).dt.normalize()
-    plausible = (days >= FIRST_ACCOUNT_DAY) & (days <= first_post)
-    return days.where(plausible)
+    return plausible_account_days(id_days(user_ids), first_post)
+
+
+def id_days(user_ids: pd.Series) -> pd.Series:
+    """The day in each raw user id (:func:`times_from_note_ids`, truncated to the day), before judging it."""
+    return times_from_note_ids(user_ids).dt.normalize()
+
+
+def plausible_account_days(days: pd.Series, first_post: pd.Series) -> pd.Series:
+    """``days`` (from :func:`id_days`) where an account could have been made then: not before
+    :data:`FIRST_ACCOUNT_DAY` and not after ``first_post``; NaT elsewhere."""
+    return days.where((days >= FIRST_ACCOUNT_DAY) & (days <= first_post))

@@ -238,3 +238,21 @@ def test_a_wrong_export_timezone_moves_posts_across_the_first_of_february(make_r
     february = {zone: int((posts["created_at"] >= "2025-02-01").sum()) for zone, (posts, _) in by_zone.items()}
     assert february == {"Asia/Shanghai": 1, "Europe/Berlin": 2, "America/New_York": 3}
     assert all(quality["export_timezone"] == zone for zone, (_, quality) in by_zone.items())
+
+
+def test_rows_parsed_a_slice_at_a_time_are_the_rows_of_the_whole_export():
+    """What the Dask engine relies on: parse_rows looks at one row at a time, so slices of an export (here the sample,
+    cut in three) give the whole export's rows and, summed, its counts."""
+    from e2e import ROOT
+
+    from rednote.ingest.cleaning import add_counts, parse_rows
+
+    raw, _ = read_export(ROOT / "data" / "sample" / "tt_refugee_sample.csv", 0.05)
+    whole, quality = parse_rows(raw, WINDOW)
+    parts = [parse_rows(raw.iloc[a:b], WINDOW) for a, b in ((0, 1000), (1000, 1001), (1001, len(raw)))]
+    pd.testing.assert_frame_equal(pd.concat([rows for rows, _ in parts]), whole)
+    summed = add_counts(add_counts(parts[0][1], parts[1][1]), parts[2][1])
+    assert summed == quality and summed["rows_in"] == len(raw) == 4117
+    assert (
+        summed["unparseable_counts"] == quality["unparseable_counts"] and summed["export_timezone"] == "Asia/Shanghai"
+    )

@@ -4,18 +4,15 @@ import json
 
 import pandas as pd
 import pytest
-from e2e import commit, sh, slice_repo, write_params
+from e2e import commit, sh, write_params
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def repo(tmp_path_factory):
-    repo = slice_repo(tmp_path_factory.mktemp("e2e") / "repo")
-    sh(repo, "dvc", "repro")
-    commit(repo, "first run")
-    return repo
+def repo(first_run):
+    return first_run.repo
 
 
 def metrics(repo):

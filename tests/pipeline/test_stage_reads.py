@@ -4,47 +4,12 @@ own output), never a side channel such as a marker file, a file-name convention 
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from pathlib import Path
 
 import pytest
-import yaml
-from e2e import sh, slice_repo
 
 pytestmark = pytest.mark.slow
-
-#: Installed in every Python process of the run through PYTHONPATH: logs (script, event, path or program).
-SITECUSTOMIZE = """
-import json, os, sys
-_log = os.environ.get("REDNOTE_READ_LOG")
-_busy = []
-
-
-def _hook(event, args):
-    if _busy or not _log or event not in ("open", "subprocess.Popen"):
-        return
-    script = sys.argv[0] if sys.argv else ""
-    if "stages" not in script:
-        return
-    if event == "open":
-        path, mode = args[0], args[1]
-        if not isinstance(path, (str, bytes, os.PathLike)) or (isinstance(mode, str) and "r" not in mode):
-            return
-        what = os.path.abspath(os.fsdecode(path))
-    else:
-        what = " ".join(map(os.fsdecode, args[1] or [args[0]]))
-    _busy.append(1)
-    try:
-        with open(_log, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps([os.path.basename(script), event, what]) + "\\n")
-    finally:
-        _busy.pop()
-
-
-sys.addaudithook(_hook)
-"""
 
 #: Read by a stage but not a hand-off between stages: code (test_dvc_yaml keeps it declared), the params (read
 #: through the checked loader; dvc.yaml lists each stage's keys), the text vector memo (a cache of a pure function
@@ -91,29 +56,16 @@ def undeclared_reads(log: list[list[str]], repo: Path, stages: dict, params: dic
     return out
 
 
-@pytest.fixture(scope="module")
-def run_log(tmp_path_factory):
-    repo = slice_repo(tmp_path_factory.mktemp("reads") / "repo")
-    hook = tmp_path_factory.mktemp("hook")
-    (hook / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
-    log = hook / "reads.jsonl"
-    extra = {"PYTHONPATH": os.pathsep.join([str(hook), os.environ.get("PYTHONPATH", "")]), "REDNOTE_READ_LOG": str(log)}
-    sh(repo, "dvc", "repro", extra_env=extra)
-    entries = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
-    return repo.resolve(), entries
-
-
-def test_every_stage_reads_only_what_dvc_yaml_declares(run_log):
-    repo, log = run_log
-    stages = yaml.safe_load((repo / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
-    params = yaml.safe_load((repo / "params.yaml").read_text(encoding="utf-8"))
+def test_every_stage_reads_only_what_dvc_yaml_declares(first_run):
+    repo, log = first_run.repo, first_run.reads
+    stages, params = first_run.dvc_yaml["stages"], first_run.params
     seen = {script.removesuffix(".py") for script, _, _ in log}
     assert set(stages) <= seen  # the hook saw every stage
     assert undeclared_reads(log, repo, stages, params) == {}
 
 
-def test_the_check_catches_a_marker_file_and_a_git_read(run_log):
-    repo, _ = run_log
+def test_the_check_catches_a_marker_file_and_a_git_read(first_run):
+    repo = first_run.repo
     stages = {"explain": {"deps": ["models/fits"]}, "findings": {"deps": []}}
     log = [
         ["explain.py", "open", str(repo / "models" / "NOT_TRAINED.txt")],
