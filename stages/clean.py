@@ -5,6 +5,7 @@ de-duplicated, pseudonymized), comments.parquet (who of them commented when, whe
 import logging
 
 from rednote.core.artifacts import DATA_QUALITY, KEY_FINGERPRINT
+from rednote.core.engine import dask_client, engine
 from rednote.core.errors import UserError
 from rednote.core.io import read_json, write_json, write_table
 from rednote.core.params import load_params
@@ -13,6 +14,7 @@ from rednote.core.window import Window
 from rednote.ingest.cleaning import clean_comments, clean_posts
 from rednote.ingest.exports import read_export
 from rednote.ingest.keys import pseudonym_key
+from rednote.ingest.partitioned import clean_on_cluster
 
 log = logging.getLogger("rednote.clean")
 
@@ -20,17 +22,20 @@ log = logging.getLogger("rednote.clean")
 def main() -> None:
     params = load_params()
     data, p = params.data, params.clean
-    raw, read = read_export(data.raw, p.max_malformed_share)
-    log.info(
-        "read %d rows and %d comments (%s, %s, %s) from %s (%d file(s))",
-        len(raw),
-        read.comment_rows,
-        read.layout,
-        read.format,
-        read.encoding,
-        data.raw,
-        max(len(read.files), 1),
-    )
+    on_dask = engine() == "dask"  # checked before any work
+    key = pseudonym_key(data.raw)
+    if key.fingerprint() != read_json(KEY_FINGERPRINT)["fingerprint"]:
+        raise UserError(f"the pseudonym key ({key.origin}) changed since the key stage ran; run `dvc repro` again.")
+    window, zone = Window.of(p.window_start, p.window_end), p.export_timezone
+    limits = (p.max_malformed_share, p.max_unreadable_time_share)
+    if on_dask:
+        with dask_client() as client:
+            posts, quality, read = clean_on_cluster(client, data.raw, limits[0], window, key.secret, limits[1], zone)
+    else:
+        raw, read = read_export(data.raw, limits[0])
+        posts, quality = clean_posts(raw, window, key.secret, data.raw, limits[1], read.time_column, zone)
+    log.info("read %d rows and %d comments (%s, %s, %s) from %s (%d file(s))", read.rows_read, read.comment_rows,
+             read.layout, read.format, read.encoding, data.raw, max(len(read.files), 1))  # fmt: skip
     if read.malformed_rows:
         log.warning(
             "%s: %d malformed row(s) over %d line(s) skipped, the first at line %d",
@@ -39,12 +44,7 @@ def main() -> None:
             read.malformed_lines,
             read.first_malformed_line,
         )
-    key = pseudonym_key(data.raw)
-    if key.fingerprint() != read_json(KEY_FINGERPRINT)["fingerprint"]:
-        raise UserError(f"the pseudonym key ({key.origin}) changed since the key stage ran; run `dvc repro` again.")
-    window, key, zone = Window.of(p.window_start, p.window_end), key.secret, p.export_timezone
-    posts, quality = clean_posts(raw, window, key, data.raw, p.max_unreadable_time_share, read.time_column, zone)
-    comments, comment_quality = clean_comments(read.comments, posts["user_id"], window, key, zone)
+    comments, comment_quality = clean_comments(read.comments, posts["user_id"], window, key.secret, zone)
     quality.update(read.quality(), **comment_quality)
     if quality["recovered_times"]:
         log.info("%d time(s) recovered from note ids", quality["recovered_times"])

@@ -37,3 +37,10 @@ def dask_scheduler():
 
     with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
         yield cluster.scheduler_address
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test that uses the session's Dask cluster ``dask`` (`make mutate` leaves them out)."""
+    for item in items:
+        if "dask_scheduler" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.dask)

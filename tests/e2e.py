@@ -22,9 +22,11 @@ def env() -> dict[str, str]:
     """The environment for DVC and stage commands: this interpreter's bin first, no network, no prompts, the copy's own memo."""
     e = dict(os.environ)
     e.pop("REDNOTE_EMBED_CACHE", None)  # each copy keeps its text vector memo in its own DVC cache
-    # the package of the tree these tests belong to, whatever an editable install points at (under `make mutate`,
-    # mutants/: stage scripts run by a test then import the mutated package, with the mutant under test active)
+    # the package of the tree these tests belong to, whatever an editable install points at: under `make mutate`,
+    # mutants/ (at the commit being measured, not a working tree being edited), with no mutant active in the
+    # command (mutmut records and switches mutants in its own process only)
     e["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), e.get("PYTHONPATH")]))
+    e.pop("MUTANT_UNDER_TEST", None)
     e["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{e.get('PATH', '')}"
     e.update(
         HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", DVC_NO_ANALYTICS="1", TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0"
@@ -44,19 +46,23 @@ def sh(
     return done
 
 
-def sh_together(jobs: list[tuple[Path, tuple[str, ...], dict[str, str]]]) -> None:
+def sh_together(jobs: list[tuple[Path, tuple[str, ...], dict[str, str]]]) -> list[str]:
     """Run each (cwd, command, extra environment) at once, as :func:`sh` would one after another; wait for all and
-    fail with the output of the first that failed. For independent runs in separate copies: two cores, half the time."""
+    fail with the output of the first that failed; else return each one's stdout and stderr. For independent runs
+    in separate copies: two cores, half the time."""
     processes = [
         (args, subprocess.Popen(args, cwd=cwd, env={**env(), **extra}, stdout=subprocess.PIPE, stderr=subprocess.PIPE))
         for cwd, args, extra in jobs
     ]
+    outputs = []
     for args, process in processes:
         out, err = process.communicate()
         if process.returncode != 0:
             raise AssertionError(
                 f"{' '.join(args)} failed ({process.returncode}):\n{out[-4000:].decode()}\n{err[-4000:].decode()}"
             )
+        outputs.append(out.decode(errors="replace") + err.decode(errors="replace"))
+    return outputs
 
 
 def copy_repo(dest: Path) -> Path:

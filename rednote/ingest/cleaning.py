@@ -119,7 +119,7 @@ def clean_posts(
     rows["account_created"] = author_days(rows)
     quality |= row_quality(rows) | author_quality(rows)
     if not quality["rows_kept"]:
-        _nothing_survives(rows["created_at"].min(), rows["created_at"].max(), window, quality, source)
+        nothing_survives(rows["created_at"].min(), rows["created_at"].max(), window, quality, source)
     posts = sort_posts(kept_posts(rows, key))
     quality["users"] = int(posts["user_id"].nunique())
     return posts, quality
@@ -311,7 +311,7 @@ def describe_unreadable(printed: pd.Series) -> str:
     return ", ".join(kinds)
 
 
-def _nothing_survives(first: pd.Timestamp, last: pd.Timestamp, window: Window, quality: dict, source: str) -> None:
+def nothing_survives(first: pd.Timestamp, last: pd.Timestamp, window: Window, quality: dict, source: str) -> None:
     """Stop with what removed every row: the window (and the export's own time span from ``first`` to ``last``),
     duplicates, missing user ids."""
     span = f"{first:%Y-%m-%d}..{last:%Y-%m-%d}" if pd.notna(first) else "none readable"

@@ -189,6 +189,13 @@ def read_export(path: str | Path, max_malformed_share: float) -> tuple[pd.DataFr
 
 
 def _read_folder(folder: Path, max_malformed_share: float) -> tuple[pd.DataFrame, ExportRead]:
+    files = export_files(folder)
+    frames, read = combine_folder(folder, [read_folder_file(folder, f, max_malformed_share) for f in files])
+    return pd.concat(frames, ignore_index=True), read
+
+
+def export_files(folder: Path) -> list[Path]:
+    """The export files in ``folder`` and below, sorted (hidden ones left out); a UserError when there is none."""
     files = sorted(
         p
         for p in folder.rglob("*")
@@ -200,16 +207,34 @@ def _read_folder(folder: Path, max_malformed_share: float) -> tuple[pd.DataFrame
         raise UserError(
             f"{folder} is a folder with no crawl export in it; put {FORMATS_HINT} there, or point data.raw at one file."
         )
+    return files
+
+
+#: One file of a folder as :func:`read_folder_file` reads it: its name in the folder, its notes, how many, and what
+#: was read (None for a readable file that holds no notes).
+FolderFile = tuple[str, pd.DataFrame | None, int, ExportRead | None]
+
+
+def read_folder_file(folder: Path, file: Path, max_malformed_share: float) -> FolderFile:
+    """One file of ``folder`` (on any machine that sees it: the Dask engine reads one per task)."""
+    name = file.relative_to(folder).as_posix()
+    try:
+        frame, read = _read_file(file, max_malformed_share, label=str(file))
+    except NotNotes:
+        return name, None, 0, None
+    return name, frame, len(frame), read
+
+
+def combine_folder(folder: Path, results: list[FolderFile]) -> tuple[list, ExportRead]:
+    """The notes of each file that has some, in file order (whatever each one is: frames, or futures of them on a
+    cluster), and what was read from the folder as one; a UserError when no file holds notes."""
     frames, reads, skipped, comments, comment_files = [], [], [], [], []
-    for file in files:
-        name = file.relative_to(folder).as_posix()
-        try:
-            frame, read = _read_file(file, max_malformed_share, label=str(file))
-        except NotNotes:
+    for name, frame, rows, read in results:
+        if read is None:
             skipped.append(name)
             continue
         comments.append(read.comments)
-        if frame.empty and read.comment_rows:
+        if rows == 0 and read.comment_rows:
             comment_files.append(name)
             continue
         frames.append(frame)
@@ -217,7 +242,7 @@ def _read_folder(folder: Path, max_malformed_share: float) -> tuple[pd.DataFrame
     if not frames:
         skipped += comment_files
         raise UserError(
-            f"none of the {len(files)} files in {folder} ({', '.join(skipped[:5])}{', …' if len(skipped) > 5 else ''}) "
+            f"none of the {len(results)} files in {folder} ({', '.join(skipped[:5])}{', …' if len(skipped) > 5 else ''}) "
             f"holds notes with a crawler's columns (user id, publish time, counts); point data.raw at the notes export."
         )
     first_bad = next((r.first_malformed_line for _, r in reads if r.first_malformed_line is not None), None)
@@ -237,7 +262,7 @@ def _read_folder(folder: Path, max_malformed_share: float) -> tuple[pd.DataFrame
         comment_files=comment_files,
         comments=pd.concat(comments, ignore_index=True),
     )
-    return pd.concat(frames, ignore_index=True), combined
+    return frames, combined
 
 
 def sniff(path: Path) -> str:

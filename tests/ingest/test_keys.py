@@ -10,9 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import ROOT
 from crawler_exports import read_kaggle
-from e2e import write_params
+from e2e import ROOT, write_params
 
 from rednote.core.errors import UserError
 from rednote.core.params import BUNDLED_SAMPLE

@@ -1,52 +1,80 @@
 """The Dask engine changes no output: `dvc repro` of the stages it runs gives the dvc.lock hashes of the pandas
-engine's, the same thread count per computation (one) in both."""
+engine's, the same thread count per computation (one) in both: on the bundled sample up to `embed` (the USE
+encoder), and on a 40,000-post crawl through `clean`."""
+
+import shutil
 
 import pytest
 import yaml
-from e2e import commit, copy_repo, sh_together, write_params
+from e2e import ROOT, commit, copy_repo, sh, sh_together, write_params
 
 from rednote.core.params import load_params
 from rednote.embed import workers
 
 pytestmark = pytest.mark.slow
 
-#: The stages the engine switch reaches, and those before them.
-STAGES = ("key", "clean", "label", "embed")
+#: Per crawl: posts to generate (None: the bundled sample) and the last stage run (every stage the engine reaches;
+#: on the 40,000-post crawl the USE encoder would take minutes).
+CRAWLS = {"sample": (None, "embed"), "crawl-40k": (40_000, "clean")}
 
 
-def output_hashes(repo) -> dict[str, str]:
-    """Each output path of :data:`STAGES` in ``repo``'s dvc.lock, with its md5."""
+def output_hashes(repo, last: str) -> dict[str, str]:
+    """Each output path of the stages up to ``last`` in ``repo``'s dvc.lock, with its md5."""
     lock = yaml.safe_load((repo / "dvc.lock").read_text(encoding="utf-8"))["stages"]
-    return {out["path"]: out["md5"] for stage in STAGES for out in lock[stage]["outs"]}
+    stages = ("key", "clean", "label", "embed")
+    return {out["path"]: out["md5"] for stage in stages[: stages.index(last) + 1] for out in lock[stage]["outs"]}
 
 
-@pytest.fixture(scope="module")
-def engines(tmp_path_factory, dask_scheduler):
-    """Two copies of the repository on the bundled sample with the USE encoder, each after `dvc repro embed`: one with
-    the pandas engine on one thread, one on the session's Dask cluster (two single-threaded workers), run at once."""
+@pytest.fixture(scope="module", params=list(CRAWLS))
+def engines(request, tmp_path_factory, dask_scheduler):
+    """Two copies of the repository on a crawl, each after `dvc repro <last stage>`: one with the pandas engine on
+    one thread, one on the session's Dask cluster (two single-threaded workers), run at once."""
+    posts, last = CRAWLS[request.param]
     settings = {
         "pandas": {"REDNOTE_THREADS": "1"},
         "dask": {"REDNOTE_ENGINE": "dask", "DASK_SCHEDULER_ADDRESS": dask_scheduler},
     }
-    repos = {}
+    repos, changes = {}, {"embed.encoder": "use"}
+    if posts:  # one crawl, copied into both
+        crawl = tmp_path_factory.mktemp(request.param) / "crawl.csv"
+        generate = (
+            "python",
+            "-m",
+            "rednote.synthetic.sample",
+            "--posts",
+            str(posts),
+            "--seed",
+            "3",
+            "--out",
+            str(crawl),
+        )
+        sh(ROOT, *generate)
+        changes["data.raw"] = "data/sample/crawl.csv"
     for name in settings:
-        repos[name] = copy_repo(tmp_path_factory.mktemp(name) / "repo")
-        write_params(repos[name], {"embed.encoder": "use"})
+        repos[name] = copy_repo(tmp_path_factory.mktemp(f"{request.param}-{name}") / "repo")
+        if posts:
+            shutil.copy(crawl, repos[name] / "data" / "sample" / "crawl.csv")
+        write_params(repos[name], changes)
         commit(repos[name], "code")
-    sh_together([(repos[name], ("dvc", "repro", "embed"), extra) for name, extra in settings.items()])
-    return repos
+    logs = sh_together([(repos[name], ("dvc", "repro", last), extra) for name, extra in settings.items()])
+    return request.param, last, repos, dict(zip(settings, logs))
 
 
-def test_the_dask_engine_writes_the_pandas_engines_bytes_on_the_sample(engines):
-    pandas, dask = (output_hashes(repo) for repo in engines.values())
-    assert set(pandas) >= {"data/interim/posts.parquet", "data/interim/users.parquet", "data/features/embeddings.npy"}
-    assert dask == pandas
+def test_the_dask_engine_writes_the_pandas_engines_bytes(engines):
+    crawl, last, repos, _ = engines
+    pandas, dask = (output_hashes(repo, last) for repo in repos.values())
+    assert {"data/interim/posts.parquet", "data/interim/comments.parquet", "metrics/data_quality.json"} <= set(pandas)
+    assert dask == pandas, crawl
 
 
-def test_the_dask_runs_embedding_was_done_by_the_clusters_workers(engines, dask_scheduler):
-    from distributed import Client
+def test_the_dask_run_used_the_cluster_and_the_pandas_run_none(engines, dask_scheduler):
+    crawl, last, repos, logs = engines
+    attached = f"Dask: attached to {dask_scheduler}"
+    assert logs["dask"].count(attached) == (2 if last == "embed" else 1), crawl  # clean, and embed where it ran
+    assert "Dask:" not in logs["pandas"]
+    if last == "embed":  # the workers loaded the encoder and keep it
+        from distributed import Client
 
-    config = load_params(engines["dask"] / "params.yaml").embed.model_dump_json()
-    with Client(dask_scheduler) as client:
-        loaded = client.run(lambda: config in workers._LOADED)
-    assert any(loaded.values())
+        config = load_params(repos["dask"] / "params.yaml").embed.model_dump_json()
+        with Client(dask_scheduler) as client:
+            assert any(client.run(lambda: config in workers._LOADED).values())
