@@ -102,22 +102,15 @@ def write_params(folder: Path, changes: dict[str, object], base: Path | None = N
 FAST = {"embed.encoder": "tfidf", "train.epochs": 6, "evaluate.bootstrap": 50, "evaluate.permutations": 20}
 
 
+def generate_crawl(out: Path, posts: int, seed: int) -> None:
+    """Write a crawl of ``posts`` posts made by ``rednote.synthetic.sample`` with ``seed`` to ``out``."""
+    sh(ROOT, "python", "-m", "rednote.synthetic.sample", "--posts", str(posts), "--seed", str(seed), "--out", str(out))
+
+
 def slice_repo(dest: Path, posts: int = 1600, seed: int = 7, changes: dict[str, object] = FAST) -> Path:
     """A copy of the repository on a generated crawl of ``posts`` posts, with params ``changes``, committed."""
     repo = copy_repo(dest)
-    crawl = repo / "data" / "sample" / "slice.csv"
-    sh(
-        repo,
-        "python",
-        "-m",
-        "rednote.synthetic.sample",
-        "--posts",
-        str(posts),
-        "--seed",
-        str(seed),
-        "--out",
-        str(crawl),
-    )
+    generate_crawl(repo / "data" / "sample" / "slice.csv", posts, seed)
     write_params(repo, {"data.raw": "data/sample/slice.csv", **changes})
     commit(repo, "small slice")
     return repo

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 import yaml
-from e2e import ROOT, commit, copy_repo, sh, sh_together, write_params
+from e2e import commit, copy_repo, generate_crawl, sh_together, write_params
 
 from rednote.core.params import load_params
 from rednote.embed import workers
@@ -37,18 +37,7 @@ def engines(request, tmp_path_factory, dask_scheduler):
     repos, changes = {}, {"embed.encoder": "use"}
     if posts:  # one crawl, copied into both
         crawl = tmp_path_factory.mktemp(request.param) / "crawl.csv"
-        generate = (
-            "python",
-            "-m",
-            "rednote.synthetic.sample",
-            "--posts",
-            str(posts),
-            "--seed",
-            "3",
-            "--out",
-            str(crawl),
-        )
-        sh(ROOT, *generate)
+        generate_crawl(crawl, posts, 3)
         changes["data.raw"] = "data/sample/crawl.csv"
     for name in settings:
         repos[name] = copy_repo(tmp_path_factory.mktemp(f"{request.param}-{name}") / "repo")
