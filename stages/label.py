@@ -3,10 +3,12 @@
 import logging
 
 from rednote.core.artifacts import COHORT
+from rednote.core.engine import dask_client, engine
 from rednote.core.io import read_table, write_json, write_table
 from rednote.core.params import load_params
 from rednote.core.stage import run
 from rednote.features.cohort import assign_split, label_users
+from rednote.features.partitioned import label_on_cluster
 from rednote.features.sequences import activity_sequences
 from rednote.features.tokens import tokenize_all
 
@@ -16,12 +18,18 @@ log = logging.getLogger("rednote.label")
 def main() -> None:
     params = load_params()
     data, p, s = params.data, params.label, params.split
-    posts = read_table(data.posts)
-    users, chosen = label_users(posts, p, data.posts, read_table(data.comments))
-    users["tokens"] = tokenize_all(users["text"], frozenset(map(str, p.extra_stop_words)))
+    stop_words = frozenset(map(str, p.extra_stop_words))
+    if engine() == "dask":
+        with dask_client() as client:
+            users, chosen, days = label_on_cluster(client, data.posts, read_table(data.comments), p, stop_words)
+    else:
+        posts = read_table(data.posts)
+        users, chosen = label_users(posts, p, data.posts, read_table(data.comments))
+        users["tokens"] = tokenize_all(users["text"], stop_words)
+        days = activity_sequences(posts, users)
     users["split"] = assign_split(users["retained"], s.val_share, s.test_share, s.seed)
     write_table(users, data.users)
-    write_table(activity_sequences(posts, users), data.sequences)
+    write_table(days, data.sequences)
     by_split = users.groupby("split")["retained"].agg(["size", "sum"])
     write_json(
         {

@@ -30,6 +30,11 @@ ENGINES = ("pandas", "dask")
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 #: Seconds to wait for a named scheduler before saying that none answers.
 CONNECT_TIMEOUT = 30
+#: Rows per partition where a stage cuts a table into partitions itself.
+ROWS_PER_PARTITION = 100_000
+#: Dask settings under which partitions stay the pandas frames the stages' functions made (no conversion to Arrow
+#: strings, a shuffle of pickled frames): what makes the engines' bytes equal.
+DASK_CONFIG = {"dataframe.convert-string": False, "dataframe.shuffle.method": "tasks"}
 
 
 def engine(environ: Mapping[str, str] = os.environ) -> str:

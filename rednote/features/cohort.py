@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -217,6 +218,19 @@ def build_users(
     January, as in the study; under landmark ``last_day`` counts from the user's own first post, so that it says
     how long into their watch they still posted and not when they arrived).
     """
+    return with_account_features(user_rows(posts, observe, target, windows, comments), observe)
+
+
+def user_rows(
+    posts: pd.DataFrame,
+    observe: Window,
+    target: Window,
+    windows: pd.DataFrame | None = None,
+    comments: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """:func:`build_users` but for the account features, which compare users (the established accounts' median age
+    fills the others'): every column comes from the user's own posts, so the posts of some users give those users'
+    rows. ``first_watched`` (the first watched post's time) stands where :func:`with_account_features` puts them."""
     if windows is None:
         windows = watch_windows(posts, observe, target, None)
     mine = posts.join(windows, on="user_id", how="inner")
@@ -252,23 +266,45 @@ def build_users(
     users = users.astype("float64")
     created = grouped["account_created"].first() if "account_created" in jan else pd.Series(pd.NaT, index=users.index)
     users["account_created"] = created.astype("datetime64[ns]")
-    users[list(ACCOUNT_FEATURES)] = account_features(users["account_created"], grouped["created_at"].min(), observe)
+    users["first_watched"] = grouped["created_at"].min()
     users = users.join(windows[list(WATCH_COLUMNS)])
     users["text"] = grouped["text"].agg(lambda texts: "\n".join(dict.fromkeys(t for t in texts if t)))
     users["tags"] = grouped["tags"].agg(lambda lists: sorted({t for tags in lists for t in tags}))
     users = users.reset_index()
     users["retained"] = users["user_id"].isin(set(later)).astype("int8")
-    columns = ["user_id", *BEHAVIOUR_FEATURES, *ACCOUNT_FEATURES, "account_created", *WATCH_COLUMNS]
+    columns = ["user_id", *BEHAVIOUR_FEATURES, "first_watched", "account_created", *WATCH_COLUMNS]
     return users[[*columns, "text", "tags", "retained"]]
 
 
+def with_account_features(users: pd.DataFrame, observe: Window) -> pd.DataFrame:
+    """:func:`user_rows` of every user (of one or more partitions, in any order) with :data:`ACCOUNT_FEATURES`
+    (:func:`account_features`) in place of ``first_watched``: :func:`build_users`' table."""
+    features = account_features(users["account_created"], users["first_watched"], observe)
+    at = users.columns.get_loc("first_watched")
+    out = users.drop(columns="first_watched")
+    for k, name in enumerate(ACCOUNT_FEATURES):
+        out.insert(at + k, name, features[name])
+    return out
+
+
+#: How the users' rows are made from their windows and counted comments (:func:`user_rows` by default).
+RowMaker = Callable[[pd.DataFrame, pd.DataFrame | None], pd.DataFrame]
+
+
 def label_users(
-    posts: pd.DataFrame, p: LabelParams, where: str, comments: pd.DataFrame | None = None
+    posts: pd.DataFrame,
+    p: LabelParams,
+    where: str,
+    comments: pd.DataFrame | None = None,
+    make_rows: RowMaker | None = None,
 ) -> tuple[pd.DataFrame, dict]:
     """The cohort ``p`` asks for (design, cohort, windows, activity), labelled, and what it left out (for ``cohort.json``).
 
     ``where`` names the posts table in the sentences that stop a run with no user to label. ``comments`` (``clean``'s
     comments table) count as activity in the label window under ``label.activity=posts_and_comments`` only.
+    ``make_rows(windows, comments)`` gives the :func:`user_rows` of the users of ``windows``, sorted by user id; by
+    default from ``posts``, which then needs only ``user_id`` and ``created_at`` when another one is given (the Dask
+    engine's, :mod:`rednote.features.partitioned`).
     """
     observe, target = Window.of(p.observe_start, p.observe_end), Window.of(p.target_start, p.target_end)
     landmark = Landmark(p.landmark_days, p.horizon_days) if p.design == "landmark" else None
@@ -276,7 +312,10 @@ def label_users(
     check_windows(windows, posts, p, where)
     scored = windows.loc[windows["scored"]]
     counted = comments if p.activity == "posts_and_comments" else None
-    users = build_users(posts, observe, target, scored, counted)
+    if make_rows is None:
+        users = build_users(posts, observe, target, scored, counted)
+    else:
+        users = with_account_features(make_rows(scored, counted), observe)
     users, chosen = select_cohort(users, p.cohort, Window.of(p.joined_start, p.joined_end))
     design: dict[str, object] = {"design": p.design, "activity": p.activity}
     if counted is not None:

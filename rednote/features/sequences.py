@@ -28,15 +28,17 @@ def step_columns(n_days: int) -> list[str]:
     return [f"d{day:0{width}d}_{name}" for day in range(n_days) for name in STEP_FEATURES]
 
 
-def activity_sequences(posts: pd.DataFrame, users: pd.DataFrame) -> pd.DataFrame:
+def activity_sequences(posts: pd.DataFrame, users: pd.DataFrame, n_days: int | None = None) -> pd.DataFrame:
     """Day-by-day activity of ``users`` over their watch, one row per user in the given order.
 
     ``posts``: cleaned posts (``user_id``, ``created_at``, the count columns); ``users``: ``user_id``,
     ``watch_start`` and ``watch_end`` (whole days, the end excluded; :func:`rednote.features.cohort.watch_windows`).
     Returns ``user_id`` then :func:`step_columns` for the longest watch (float32): per day the number of posts and
-    log1p of each count's sum over that day's posts; zeros on days without posts.
+    log1p of each count's sum over that day's posts; zeros on days without posts. ``n_days``: the longest watch of a
+    cohort ``users`` is part of (by default, of ``users``).
     """
-    n_days = int((users["watch_end"] - users["watch_start"]).dt.days.max()) if len(users) else 0
+    if n_days is None:
+        n_days = longest_watch(users)
     starts = pd.Series(users["watch_start"].to_numpy(), index=pd.Index(users["user_id"]))
     ends = pd.Series(users["watch_end"].to_numpy(), index=starts.index)
     mine = posts.loc[posts["user_id"].isin(set(starts.index))]
@@ -52,6 +54,11 @@ def activity_sequences(posts: pd.DataFrame, users: pd.DataFrame) -> pd.DataFrame
     table = pd.DataFrame(values.reshape(len(users), -1).astype(np.float32), columns=step_columns(n_days))
     table.insert(0, "user_id", users["user_id"].to_numpy())
     return table
+
+
+def longest_watch(users: pd.DataFrame) -> int:
+    """The days of the longest watch in ``users`` (``watch_start``, ``watch_end``); 0 for no user."""
+    return int((users["watch_end"] - users["watch_start"]).dt.days.max()) if len(users) else 0
 
 
 def sequence_array(table: pd.DataFrame, user_ids: pd.Series) -> np.ndarray:

@@ -2,7 +2,7 @@
 run over partitions.
 
 The export is read a file per task when it is a folder (a crawler's daily files), or in the stage's process and cut
-into blocks of :data:`ROWS_PER_PARTITION` rows when it is one file. Each partition is parsed on a worker
+into blocks of :data:`~rednote.core.engine.ROWS_PER_PARTITION` rows when it is one file. Each partition is parsed on a worker
 (:func:`~rednote.ingest.cleaning.parse_rows`: a row at a time), then shuffled by post identity to find each post's
 first copy (:func:`~rednote.ingest.cleaning.mark_copies`) and by author for what needs all of an author's rows
 (:func:`~rednote.ingest.cleaning.author_days`, the quality counts, the pseudonyms). The kept posts come back to the
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from rednote.core.engine import DASK_CONFIG, ROWS_PER_PARTITION
 from rednote.core.window import Window
 from rednote.ingest.cleaning import (
     add_counts,
@@ -37,11 +38,6 @@ from rednote.ingest.exports import ExportRead, combine_folder, export_files, rea
 
 if TYPE_CHECKING:
     from distributed import Client, Future
-
-#: Rows per partition when one file is cut into blocks.
-ROWS_PER_PARTITION = 100_000
-#: Dask settings under which partitions stay the pandas frames the functions made.
-DASK_CONFIG = {"dataframe.convert-string": False, "dataframe.shuffle.method": "tasks"}
 
 
 def read_partitions(

@@ -1,6 +1,6 @@
 """The Dask engine changes no output: `dvc repro` of the stages it runs gives the dvc.lock hashes of the pandas
 engine's, the same thread count per computation (one) in both: on the bundled sample up to `embed` (the USE
-encoder), and on a 40,000-post crawl through `clean`."""
+encoder), and on a 40,000-post crawl through `label`."""
 
 import shutil
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 
 #: Per crawl: posts to generate (None: the bundled sample) and the last stage run (every stage the engine reaches;
 #: on the 40,000-post crawl the USE encoder would take minutes).
-CRAWLS = {"sample": (None, "embed"), "crawl-40k": (40_000, "clean")}
+CRAWLS = {"sample": (None, "embed"), "crawl-40k": (40_000, "label")}
 
 
 def output_hashes(repo, last: str) -> dict[str, str]:
@@ -52,14 +52,16 @@ def engines(request, tmp_path_factory, dask_scheduler):
 def test_the_dask_engine_writes_the_pandas_engines_bytes(engines):
     crawl, last, repos, _ = engines
     pandas, dask = (output_hashes(repo, last) for repo in repos.values())
-    assert {"data/interim/posts.parquet", "data/interim/comments.parquet", "metrics/data_quality.json"} <= set(pandas)
+    assert {"data/interim/posts.parquet", "data/interim/users.parquet", "data/features/sequences.parquet"} <= set(
+        pandas
+    )
     assert dask == pandas, crawl
 
 
 def test_the_dask_run_used_the_cluster_and_the_pandas_run_none(engines, dask_scheduler):
     crawl, last, repos, logs = engines
     attached = f"Dask: attached to {dask_scheduler}"
-    assert logs["dask"].count(attached) == (2 if last == "embed" else 1), crawl  # clean, and embed where it ran
+    assert logs["dask"].count(attached) == (3 if last == "embed" else 2), crawl  # clean, label, and embed if run
     assert "Dask:" not in logs["pandas"]
     if last == "embed":  # the workers loaded the encoder and keep it
         from distributed import Client

@@ -1,0 +1,44 @@
+"""label on a Dask cluster gives what label gives in one process: the same users (with tokens), cohort counts and
+day-by-day activity."""
+
+import pandas as pd
+import pytest
+from distributed import Client
+from e2e import ROOT
+
+from rednote.core.io import write_table
+from rednote.core.params import load_params
+from rednote.core.window import Window
+from rednote.features.cohort import label_users
+from rednote.features.partitioned import label_on_cluster
+from rednote.features.sequences import activity_sequences
+from rednote.features.tokens import tokenize_all
+from rednote.ingest.cleaning import clean_posts
+from rednote.ingest.exports import read_export
+
+STOP = frozenset({"小红书"})
+
+
+@pytest.fixture(scope="module")
+def posts(tmp_path_factory):
+    raw, _ = read_export(ROOT / "data" / "sample" / "tt_refugee_sample.csv", 0.05)
+    path = tmp_path_factory.mktemp("posts") / "posts.parquet"
+    write_table(clean_posts(raw, Window.of("2025-01-01", "2025-02-28"), "test-key")[0], path)
+    return path
+
+
+@pytest.mark.parametrize("design", ["landmark", "calendar"])
+def test_the_cluster_labels_the_users_one_process_labels(posts, design, dask_scheduler):
+    p = load_params(ROOT / "params.yaml").label.model_copy(update={"design": design, "activity": "posts_and_comments"})
+    table = pd.read_parquet(posts)
+    first, _ = label_users(table, p, str(posts))
+    quiet = first.loc[first["retained"] == 0].head(3)  # three who stopped posting comment in their label window
+    comments = pd.DataFrame({"user_id": quiet["user_id"], "created_at": quiet["label_start"] + pd.Timedelta(hours=12)})
+    users, chosen = label_users(table, p, str(posts), comments)
+    users["tokens"] = tokenize_all(users["text"], STOP)
+    with Client(dask_scheduler) as client:
+        on_cluster, chosen_there, days = label_on_cluster(client, posts, comments, p, STOP)
+    assert len(users) > 2000 and chosen["retained_by_comments_only"] == 3
+    pd.testing.assert_frame_equal(on_cluster, users)
+    assert chosen_there == chosen
+    pd.testing.assert_frame_equal(days, activity_sequences(table, users))
