@@ -218,21 +218,17 @@ def build_users(
     January, as in the study; under landmark ``last_day`` counts from the user's own first post, so that it says
     how long into their watch they still posted and not when they arrived).
     """
-    return with_account_features(user_rows(posts, observe, target, windows, comments), observe)
+    if windows is None:
+        windows = watch_windows(posts, observe, target, None)
+    return with_account_features(user_rows(posts, observe, windows, comments), observe)
 
 
 def user_rows(
-    posts: pd.DataFrame,
-    observe: Window,
-    target: Window,
-    windows: pd.DataFrame | None = None,
-    comments: pd.DataFrame | None = None,
+    posts: pd.DataFrame, observe: Window, windows: pd.DataFrame, comments: pd.DataFrame | None
 ) -> pd.DataFrame:
     """:func:`build_users` but for the account features, which compare users (the established accounts' median age
     fills the others'): every column comes from the user's own posts, so the posts of some users give those users'
     rows. ``first_watched`` (the first watched post's time) stands where :func:`with_account_features` puts them."""
-    if windows is None:
-        windows = watch_windows(posts, observe, target, None)
     mine = posts.join(windows, on="user_id", how="inner")
     when = mine["created_at"]
     jan = mine.loc[(when >= mine["watch_start"]) & (when < mine["watch_end"])].copy()

@@ -32,13 +32,12 @@ KEY_COLUMNS = ["user_id", "created_at"]
 def tokenized_rows(
     posts: pd.DataFrame,
     observe: Window,
-    target: Window,
     windows: pd.DataFrame,
     comments: pd.DataFrame | None,
     stop_words: frozenset[str],
 ) -> pd.DataFrame:
     """:func:`~rednote.features.cohort.user_rows` of the users of ``windows`` in ``posts``, with their ``tokens``."""
-    rows = user_rows(posts, observe, target, windows, comments)
+    rows = user_rows(posts, observe, windows, comments)
     return rows.assign(tokens=tokenize_all(rows["text"], stop_words))
 
 
@@ -51,8 +50,7 @@ def _part(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One partition of whole authors: their rows with tokens, and the day-by-day activity of every one of them
     (as long as the longest watch of all users, so that the parts line up)."""
-    observe, target = Window.of(p.observe_start, p.observe_end), Window.of(p.target_start, p.target_end)
-    rows = tokenized_rows(posts, observe, target, windows, comments, stop_words)
+    rows = tokenized_rows(posts, Window.of(p.observe_start, p.observe_end), windows, comments, stop_words)
     return rows, activity_sequences(posts, rows, longest_watch(windows))
 
 
