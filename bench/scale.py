@@ -1,54 +1,103 @@
-"""Benchmark (not a test): every stage but the transformer encoder at 4k, 40k and 200k posts.
+"""Benchmark (not a test): every stage but the transformer encoder at 4k, 40k and 200k posts, with either engine.
 
-    python bench/scale.py [--sizes 4000 40000 200000] [--encoder tfidf]
+    python bench/scale.py [--sizes 4000 40000 200000] [--encoder tfidf] [--engines pandas dask] [--embed-workers 1 2]
 
 For each size it generates a crawl with ``rednote.synthetic.sample``, copies the repository's code and
 params into a temporary folder, points ``data.raw`` at the crawl, and runs each stage script in
-pipeline order as its own process, measuring wall time and that process's peak resident memory
-(``os.wait4``). It prints a table, the growth exponent of the total time from the middle size to
-the largest (``log(t_large / t_mid) / log(n_large / n_mid)``; 1.0 is linear), and last the line
-``posts=<n> total_s=<t> peak_rss_mb=<m> exponent=<e>``.
+pipeline order as its own process, once per engine (``REDNOTE_ENGINE``; under ``dask`` each stage that uses it
+starts its own local cluster, one single-threaded worker per core, as a user's run does). For each stage it
+measures wall time and peak memory summed over the stage's process and every process it started (the Dask
+scheduler and workers): the resident memory of that process tree, sampled every 50 ms, or the stage process's own
+peak (``os.wait4``) where that is higher. It prints a table per engine, the growth exponent of the total time from
+the middle size to the largest (``log(t_large / t_mid) / log(n_large / n_mid)``; 1.0 is linear), and per engine
+the line ``posts=<n> engine=<e> total_s=<t> peak_mb=<m> clean_label_peak_mb=<c> exponent=<x>``.
 
 The offline encoder used is ``tfidf`` by default; ``use`` (USE-multilingual) embeds a few hundred
-user texts/s on 2 idle cores, minutes at 200k posts (its memo, here a fresh folder per size, makes
-re-runs cheap).
+user texts/s on 2 idle cores, minutes at 200k posts (its memo, here a fresh folder per run, makes
+re-runs cheap). ``--embed-workers 1 2`` then runs the embed stage with ``use`` on the largest crawl on a Dask
+cluster of each number of single-threaded workers (fresh memo each time) and prints its texts/s, the line
+``embed_workers=<n> texts=<t> seconds=<s> texts_per_s=<r>`` for each, and the speed-up of the last over the first.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
+import psutil
 from workspace import copy_code, set_params  # the script's own folder is importable
 
 ROOT = Path(__file__).resolve().parents[1]
-STAGES = ("clean", "label", "embed", "topics", "segment", "train", "evaluate", "explain", "eda", "findings")
+STAGES = (
+    "key",
+    "clean",
+    "label",
+    "embed",
+    "topics",
+    "segment",
+    "train",
+    "evaluate",
+    "explain",
+    "eda",
+    "survival",
+    "findings",
+)
 #: Extra rows: the embed stage again with another encoder, after the pipeline (not counted in the total).
 EXTRA_ENCODERS = ("fasttext",)
+#: A crawl the bench generates is not the bundled sample: its pseudonyms need a key from outside git.
+BENCH_KEY = "bench-only pseudonym key, not a secret"
 
 
-def run_stage(repo: Path, stage: str) -> tuple[float, float]:
-    """Run ``python stages/<stage>.py`` in ``repo``; return (seconds, peak RSS in MB)."""
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", REDNOTE_EMBED_CACHE=str(repo / "memo"))  # starts empty
+def tree_rss(process: psutil.Process) -> int:
+    """Resident bytes of ``process`` and all its descendants now (those that end meanwhile count 0)."""
+    total = 0
+    for p in [process, *process.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            total += p.memory_info().rss
+    return total
+
+
+def run_stage(repo: Path, stage: str, env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """Run ``python stages/<stage>.py`` in ``repo`` with ``env`` added; return (seconds, peak MB of its process tree,
+    its stderr)."""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", REDNOTE_EMBED_CACHE=str(repo / "memo"),  # starts empty
+               REDNOTE_PSEUDONYM_KEY=BENCH_KEY, **(env or {}))  # fmt: skip
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, f"stages/{stage}.py"], cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
+    peak, done = [0], threading.Event()
+
+    def sample() -> None:
+        tree = psutil.Process(proc.pid)
+        while not done.is_set():
+            try:
+                peak[0] = max(peak[0], tree_rss(tree))
+            except psutil.Error:
+                return
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     _, status, usage = os.wait4(proc.pid, 0)
+    done.set()
+    sampler.join()
     seconds = time.perf_counter() - started
-    stderr = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"stage {stage} failed:\n{stderr[-3000:]}")
-    return seconds, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+    return seconds, max(peak[0] / 2**20, usage.ru_maxrss / 1024), stderr  # ru_maxrss is in KiB on Linux
 
 
 def prepare(workdir: Path, posts: int, encoder: str) -> Path:
@@ -62,40 +111,76 @@ def prepare(workdir: Path, posts: int, encoder: str) -> Path:
     return copy_code(workdir / f"repo_{posts}", {"data.raw": str(raw), "embed.encoder": encoder})
 
 
+def embed_speed(repo: Path, workers: int) -> tuple[int, float, float]:
+    """The embed stage with ``use`` on a Dask cluster of ``workers`` single-threaded workers, fresh memo: (texts
+    embedded, seconds, texts/s) from its log line."""
+    set_params(repo, {"embed.encoder": "use"})
+    shutil.rmtree(repo / "memo", ignore_errors=True)
+    _, _, stderr = run_stage(repo, "embed", {"REDNOTE_ENGINE": "dask", "REDNOTE_THREADS": str(workers)})
+    found = re.search(r"embedded (\d+) texts in ([\d.]+) s \(([\d.]+) texts/s\)", stderr)
+    if not found:
+        raise SystemExit(f"no speed in the embed stage's log:\n{stderr[-2000:]}")
+    return int(found[1]), float(found[2]), float(found[3])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[4000, 40000, 200000])
     parser.add_argument("--encoder", default="tfidf", choices=["tfidf", "use"])
+    parser.add_argument("--engines", nargs="+", default=["pandas"], choices=["pandas", "dask"])
+    parser.add_argument("--embed-workers", type=int, nargs="*", default=[])
     args = parser.parse_args()
     stages = [s for s in STAGES if (ROOT / "stages" / f"{s}.py").exists()]
     print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; encoder={args.encoder}"
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"encoder={args.encoder}; engines={' '.join(args.engines)}; load average before {os.getloadavg()[0]:.2f}"
     )
-    results: dict[int, dict[str, tuple[float, float]]] = {}
+    results: dict[str, dict[int, dict[str, tuple[float, float]]]] = {e: {} for e in args.engines}
     extra: dict[int, dict[str, tuple[float, float]]] = {n: {} for n in args.sizes}
+    speeds: dict[int, tuple[int, float, float]] = {}
     with tempfile.TemporaryDirectory(prefix="rednote-scale-") as tmp:
         for posts in args.sizes:
             repo = prepare(Path(tmp), posts, args.encoder)
-            results[posts] = {stage: run_stage(repo, stage) for stage in stages}
+            for engine in args.engines:
+                set_params(repo, {"embed.encoder": args.encoder})
+                shutil.rmtree(repo / "memo", ignore_errors=True)
+                env = {"REDNOTE_ENGINE": engine}
+                results[engine][posts] = {stage: run_stage(repo, stage, env)[:2] for stage in stages}
             for encoder in EXTRA_ENCODERS:
                 set_params(repo, {"embed.encoder": encoder})
-                extra[posts][f"embed[{encoder}]"] = run_stage(repo, "embed")
+                extra[posts][f"embed[{encoder}]"] = run_stage(repo, "embed")[:2]
+            if posts == args.sizes[-1]:
+                speeds = {n: embed_speed(repo, n) for n in args.embed_workers}
             shutil.rmtree(repo)
-    header = f"{'stage':<10}" + "".join(f"{f'{n:,} posts':>26}" for n in args.sizes)
-    print(header)
-    print(f"{'':<10}" + "".join(f"{'seconds':>14}{'peak MB':>12}" for _ in args.sizes))
+    for engine in args.engines:
+        report(engine, results[engine], extra if engine == args.engines[0] else {}, stages, args.sizes)
+    for workers, (texts, seconds, rate) in speeds.items():
+        print(f"embed_workers={workers} texts={texts} seconds={seconds:.1f} texts_per_s={rate:.1f}")
+    if len(speeds) > 1:
+        first, last = min(speeds), max(speeds)
+        print(f"embed speed-up of {last} workers over {first}: {speeds[last][2] / speeds[first][2]:.2f}x")
+    print(f"load average after {os.getloadavg()[0]:.2f}")
+
+
+def report(engine: str, results: dict, extra: dict, stages: list[str], sizes: list[int]) -> None:
+    """One engine's table and its summary line."""
+    print(f"\nengine: {engine}")
+    print(f"{'stage':<10}" + "".join(f"{f'{n:,} posts':>26}" for n in sizes))
+    print(f"{'':<10}" + "".join(f"{'seconds':>14}{'peak MB':>12}" for _ in sizes))
     for stage in stages:
-        print(
-            f"{stage:<10}" + "".join(f"{results[n][stage][0]:>14.1f}{results[n][stage][1]:>12.0f}" for n in args.sizes)
-        )
-    for row in extra[args.sizes[0]]:
-        print(f"{row:<10}" + "".join(f"{extra[n][row][0]:>14.1f}{extra[n][row][1]:>12.0f}" for n in args.sizes))
-    totals = {n: sum(t for t, _ in results[n].values()) for n in args.sizes}
-    peaks = {n: max(m for _, m in results[n].values()) for n in args.sizes}
-    print(f"{'total':<10}" + "".join(f"{totals[n]:>14.1f}{peaks[n]:>12.0f}" for n in args.sizes))
-    large, mid = args.sizes[-1], args.sizes[-2] if len(args.sizes) > 1 else args.sizes[-1]
+        print(f"{stage:<10}" + "".join(f"{results[n][stage][0]:>14.1f}{results[n][stage][1]:>12.0f}" for n in sizes))
+    for row in extra.get(sizes[0], {}):
+        print(f"{row:<10}" + "".join(f"{extra[n][row][0]:>14.1f}{extra[n][row][1]:>12.0f}" for n in sizes))
+    totals = {n: sum(t for t, _ in results[n].values()) for n in sizes}
+    peaks = {n: max(m for _, m in results[n].values()) for n in sizes}
+    print(f"{'total':<10}" + "".join(f"{totals[n]:>14.1f}{peaks[n]:>12.0f}" for n in sizes))
+    large, mid = sizes[-1], sizes[-2] if len(sizes) > 1 else sizes[-1]
     exponent = math.log(totals[large] / totals[mid]) / math.log(large / mid) if large != mid else float("nan")
-    print(f"posts={large} total_s={totals[large]:.1f} peak_rss_mb={peaks[large]:.0f} exponent={exponent:.2f}")
+    clean_label = max(results[large][s][1] for s in ("clean", "label"))
+    print(
+        f"posts={large} engine={engine} total_s={totals[large]:.1f} peak_mb={peaks[large]:.0f} "
+        f"clean_label_peak_mb={clean_label:.0f} exponent={exponent:.2f}"
+    )
 
 
 if __name__ == "__main__":
