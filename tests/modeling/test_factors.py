@@ -33,6 +33,22 @@ def test_quartile_rates_cover_every_user_and_merge_tied_edges():
     assert rows[0]["low"] == rows[0]["high"] == 1.0
 
 
+def test_quartile_rates_is_the_hand_counted_table():
+    """1..8 cut at the quartiles 2.75, 4.5 and 6.25 (two users per bin; retained 0, 1, 2, 1); 1..5 cut at 2, 3 and 4,
+    where a value on an edge belongs to the bin below it (right-closed bins: {1, 2}, {3}, {4}, {5})."""
+    rows = quartile_rates(np.arange(1.0, 9.0), np.array([0, 0, 1, 0, 1, 1, 0, 1]), 0.95)
+    expected = [(1, 1.0, 2.0, 0), (2, 3.0, 4.0, 1), (3, 5.0, 6.0, 2), (4, 7.0, 8.0, 1)]
+    assert rows == [
+        {"bin": b, "low": lo, "high": hi, "users": 2, "retained": k, "rate": k / 2,
+         "ci_low": wilson(k, 2, 0.95)[0], "ci_high": wilson(k, 2, 0.95)[1]}
+        for b, lo, hi, k in expected
+    ]  # fmt: skip
+    edges = quartile_rates(np.arange(1.0, 6.0), np.array([1, 0, 0, 1, 1]), 0.95)
+    assert [(r["bin"], r["low"], r["high"], r["users"], r["retained"]) for r in edges] == [
+        (1, 1.0, 2.0, 2, 1), (2, 3.0, 3.0, 1, 0), (3, 4.0, 4.0, 1, 1), (4, 5.0, 5.0, 1, 1)
+    ]  # fmt: skip
+
+
 def test_odds_ratios_point_the_right_way_with_intervals_that_exclude_one():
     rng = np.random.default_rng(0)
     n = 2000
