@@ -312,9 +312,9 @@ def describe_unreadable(printed: pd.Series) -> str:
 
 
 def nothing_survives(first: pd.Timestamp, last: pd.Timestamp, window: Window, quality: dict, source: str) -> None:
-    """Stop with what removed every row: the window (and the export's own time span from ``first`` to ``last``),
-    duplicates, missing user ids."""
-    span = f"{first:%Y-%m-%d}..{last:%Y-%m-%d}" if pd.notna(first) else "none readable"
+    """Stop with what removed every row: the window (and the export's own time span from ``first`` to ``last``, which
+    :func:`check_rows` has made sure exists), duplicates, missing user ids."""
+    span = f"{first:%Y-%m-%d}..{last:%Y-%m-%d}"
     raise UserError(
         f"no post of {source} survives cleaning: of its {quality['rows_in']:,} rows {quality['outside_window']:,} fall "
         f"outside clean.window_start..window_end ({window.start:%Y-%m-%d}..{window.end:%Y-%m-%d}; the export's times run "

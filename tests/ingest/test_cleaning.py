@@ -256,3 +256,36 @@ def test_rows_parsed_a_slice_at_a_time_are_the_rows_of_the_whole_export():
     assert (
         summed["unparseable_counts"] == quality["unparseable_counts"] and summed["export_timezone"] == "Asia/Shanghai"
     )
+
+
+def test_unreadable_times_are_described_by_kind_as_counted_by_hand():
+    from rednote.ingest.cleaning import describe_unreadable
+
+    printed = pd.Series(
+        ["", " ", None, "1736900000000", "1736900000001", "123", "3天前", "01-14", "3天前", "昨天", "x"]
+    )
+    # empty: "", " " (stripped) and None; numbers by length: one of 3 digits, two of 13; five others, the first three
+    # distinct quoted
+    assert (
+        describe_unreadable(printed) == "3 empty, 1 3-digit number, 2 13-digit numbers, 5 like '3天前', '01-14', '昨天'"
+    )
+    assert describe_unreadable(pd.Series(["7"])) == "1 1-digit number"
+
+
+def test_quality_counts_of_slices_add_up_key_by_key():
+    from rednote.ingest.cleaning import add_counts
+
+    a = {"rows_in": 1, "unparseable_counts": {"like_count": 1}, "export_timezone": "Asia/Shanghai"}
+    b = {
+        "rows_in": 2,
+        "unparseable_counts": {"like_count": 2, "share_count": 1},
+        "duplicates": 3,
+        "export_timezone": "x",
+    }
+    assert add_counts(a, b) == {
+        "rows_in": 3,
+        "unparseable_counts": {"like_count": 3, "share_count": 1},
+        "export_timezone": "Asia/Shanghai",
+        "duplicates": 3,
+    }
+    assert a["rows_in"] == 1  # the first is not changed

@@ -237,6 +237,26 @@ def test_cv_scores_report_intervals_spread_and_threshold_figures():
     assert 0 < scores["f1"] <= 1 and scores["threshold"] is not None
 
 
+def test_cv_scores_with_one_class_or_no_predicted_retained_user_are_null_or_zero():
+    """A fold model that scores everyone 0.1 with thresholds of 0.5: nobody is predicted retained, so precision,
+    recall and F1 are 0 (not 1); with one class only, every ranking figure and its interval is None."""
+
+    def flat(X, y, seed):
+        predict = lambda Z: np.full(len(Z), 0.1)  # noqa: E731
+        predict.threshold = 0.5
+        return predict
+
+    X, y = signal()
+    nobody = cv_scores(y, cross_validate(flat, X, y, repeated_folds(y, 5, 2, 0), 0), 50, 0.95, 0)
+    assert nobody["predicted_positives"] == 0 and nobody["precision"] == nobody["recall"] == nobody["f1"] == 0
+    assert nobody["threshold"] == 0.5 and nobody["roc_auc"] == 0.5
+    lost = np.zeros(len(y), dtype=int)
+    single = cv_scores(lost, cross_validate(flat, X, lost, repeated_folds(lost, 5, 2, 0), 0), 50, 0.95, 0)
+    for key in ("roc_auc", "pr_auc", "roc_auc_ci_low", "roc_auc_ci_high", "balanced_accuracy", "roc_auc_repeats"):
+        assert single[key] is None, key
+    assert single["precision"] == single["recall"] == single["f1"] == 0
+
+
 def test_cv_scores_are_the_hand_counted_confusion_matrix():
     """Eight users, one repeat, one fold cut at 0.5: predicted [1, 1, 0, 1, 1, 0, 0, 0] against retained
     [1, 1, 1, 0, 0, 0, 0, 0] is TP 2, FP 2, FN 1, TN 3. ROC-AUC by hand: of the 3 × 5 (retained, lost) pairs the

@@ -24,17 +24,25 @@ def test_scores_on_a_hand_checked_case():
     assert s["accuracy"] == pytest.approx(0.8)
     assert s["base_rate"] == pytest.approx(0.3) and s["majority_accuracy"] == pytest.approx(0.7)
     assert s["roc_auc"] == pytest.approx(20 / 21)
+    # by hand: TP 2 of 3 retained, TN 6 of 7 lost, so balanced accuracy (2/3 + 6/7) / 2; the squared errors sum to
+    # 1.02 over 10 users; average precision: the retained users rank 1st, 2nd and 4th, (1 + 1 + 3/4) / 3
+    assert s["balanced_accuracy"] == pytest.approx((2 / 3 + 6 / 7) / 2)
+    assert s["brier"] == pytest.approx(0.102)
+    assert s["pr_auc"] == pytest.approx(2.75 / 3)
+    assert scores(y, np.where(p == 0.4, 0.5, p), threshold=0.5)["recall"] == 1.0  # a score at the threshold counts
 
 
 def test_all_negative_prediction_scores_zero_f1_like_the_study():
     y = np.array([0] * 99 + [1])
     s = scores(y, np.full(100, 0.01), threshold=0.5)
     assert s["accuracy"] == pytest.approx(0.99) and s["f1"] == 0 and s["recall"] == 0
+    assert s["precision"] == 0 and s["predicted_positives"] == 0  # nobody predicted retained: precision 0, not 1
 
 
 def test_single_class_test_split_gives_null_ranking_scores():
     s = scores(np.zeros(10), np.linspace(0, 1, 10), 0.5)
-    assert s["roc_auc"] is None and s["pr_auc"] is None
+    assert s["roc_auc"] is None and s["pr_auc"] is None and s["balanced_accuracy"] is None
+    assert s["precision"] == 0 and s["recall"] == 0 and s["f1"] == 0  # no retained user to find: 0, not 1
 
 
 def test_bootstrap_interval_brackets_the_auc_and_is_seeded():
