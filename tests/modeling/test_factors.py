@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
@@ -65,3 +66,55 @@ def test_odds_ratios_point_the_right_way_with_intervals_that_exclude_one():
     assert table.loc["down", "ci_high"] < 1
     assert table.loc["none", "ci_low"] < 1 < table.loc["none", "ci_high"]
     assert list(table.index) == ["up", "none", "down"]
+
+
+def test_odds_ratio_intervals_are_the_percentiles_of_class_stratified_bootstrap_refits():
+    """The interval by an independent implementation of the documented procedure: ``n_boot`` resamples drawn with
+    ``numpy.random.default_rng(seed)``, each the retained users then the lost ones with replacement, refitted by
+    another solver (L-BFGS); the ends are the (1 - level) / 2 percentiles of the coefficients, exponentiated."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((150, 2))
+    y = (rng.random(150) < 1 / (1 + np.exp(-(-1 + X[:, 0])))).astype(int)
+    n_boot, level, seed = 30, 0.8, 11
+
+    def fit(Xs, ys):
+        model = LogisticRegression(C=0.5, class_weight="balanced", solver="lbfgs", tol=1e-12, max_iter=10_000)
+        return model.fit(Xs, ys).coef_.ravel()
+
+    draw = np.random.default_rng(seed)
+    pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    boots = []
+    for _ in range(n_boot):
+        pick = np.concatenate([draw.choice(pos, len(pos)), draw.choice(neg, len(neg))])
+        boots.append(fit(X[pick], y[pick]))
+    low, high = np.exp(np.percentile(np.array(boots), [10, 90], axis=0))
+
+    table = odds_ratios(X, y, ["a", "b"], 0.5, n_boot, level, seed).set_index("feature").loc[["a", "b"]]
+    assert table["ci_low"].to_numpy() == pytest.approx(low, rel=1e-3)
+    assert table["ci_high"].to_numpy() == pytest.approx(high, rel=1e-3)
+    assert table["odds_ratio"].to_numpy() == pytest.approx(np.exp(fit(X, y)), rel=1e-3)
+    assert table["n_boot"].tolist() == [n_boot, n_boot]
+    # the labels may be given as booleans or floats: the same table
+    pd.testing.assert_frame_equal(
+        odds_ratios(X, y.astype(float), ["a", "b"], 0.5, n_boot, level, seed).set_index("feature").loc[["a", "b"]],
+        table,
+    )
+
+
+@pytest.mark.parametrize("n_boot", [0, -3])
+def test_odds_ratios_without_resamples_have_no_interval(n_boot):
+    X = np.random.default_rng(0).standard_normal((40, 2))
+    y = np.array([0, 1] * 20)
+    table = odds_ratios(X, y, ["a", "b"], 1.0, n_boot, 0.95, 0)
+    assert table["ci_low"].isna().all() and table["ci_high"].isna().all()
+    assert table["n_boot"].tolist() == [0, 0]
+
+
+def test_odds_ratios_are_sorted_largest_first_ties_by_name():
+    X = np.random.default_rng(1).standard_normal((60, 1))
+    X = np.column_stack([X[:, 0], X[:, 0], -X[:, 0]])  # two identical columns tie
+    y = (X[:, 0] > 0).astype(int)
+    table = odds_ratios(X, y, ["z", "a", "m"], 1.0, 0, 0.95, 0)
+    assert table["feature"].tolist() == ["a", "z", "m"]
+    assert table.index.tolist() == [0, 1, 2]
+    assert table.columns.tolist() == ["feature", "odds_ratio", "ci_low", "ci_high", "n_boot"]
