@@ -45,8 +45,19 @@ def dask_scheduler():
         yield cluster.scheduler_address
 
 
+#: The session fixture that costs a pipeline run: the tests using it run on one xdist worker, first (the longest
+#: group), in their collected order (they share its repository). A Dask cluster is cheap to start: one per worker.
+SHARED_RUN = "first_run"
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    """Mark every test that uses the session's Dask cluster ``dask`` (`make mutate` leaves them out)."""
+    """Mark every test that uses the session's Dask cluster ``dask`` (`make mutate` leaves them out), and give each
+    test one ``xdist_group`` for ``--dist loadgroup``: its file (so a module-scoped fixture is built once), or one
+    group for every test that uses the shared pipeline run, scheduled first."""
     for item in items:
-        if "dask_scheduler" in getattr(item, "fixturenames", ()):
+        names = getattr(item, "fixturenames", ())
+        if "dask_scheduler" in names:
             item.add_marker(pytest.mark.dask)
+        item.add_marker(pytest.mark.xdist_group(SHARED_RUN if SHARED_RUN in names else item.nodeid.split("::")[0]))
+    items.sort(key=lambda item: SHARED_RUN not in getattr(item, "fixturenames", ()))  # stable: order kept within

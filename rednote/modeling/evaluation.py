@@ -332,8 +332,9 @@ def cv_importance(
     users of each scored fold and predicted by that fold's model (``result.predictors``, from
     ``cross_validate(..., keep=True)``); the drop is the repeat's pooled AUC minus the shuffled one.
     The interval (the central ``level`` share of the drops over repeats × shuffles) thus covers different fits and
-    partitions of the users, not only shuffles. Returns rows (feature, importance_mean,
-    importance_std, ci_low, ci_high, n) sorted by mean drop, largest first.
+    partitions of the users, not only shuffles. The shuffles are drawn from ``numpy.random.default_rng(seed)`` in
+    the order repeat, group, shuffle, fold. Returns rows (feature, importance_mean, importance_std (0 for a single
+    drop), ci_low, ci_high, n) sorted by mean drop, largest first, ties by name.
     """
     y = np.asarray(y).astype(int)
     rng = np.random.default_rng(seed)

@@ -19,6 +19,7 @@ from rednote.modeling.evaluation import (
     permutation_null,
     permutation_pvalue,
     ranking_score,
+    repeat_spread,
     repeated_folds,
     stratified_bootstrap,
 )
@@ -145,6 +146,33 @@ def test_stratified_bootstrap_keeps_class_counts_and_brackets_the_estimate():
     assert stratified_bootstrap(np.zeros(10), np.ones(10), RANKING["roc_auc"], 50, 0.95, 0) == (None, None)
 
 
+def test_stratified_bootstrap_edges_one_resample_one_lost_user_none_and_a_fixed_seed():
+    y, p = np.array([1, 1, 0, 0, 0]), np.array([0.9, 0.4, 0.5, 0.1, 0.2])
+    one = stratified_bootstrap(y, p, RANKING["roc_auc"], 1, 0.95, 0)
+    assert one[0] is not None and one[0] == one[1]  # one resample: an interval of one value
+    # a single lost user (the cohort of the real crawl inverted) still resamples: every draw is that user
+    low, high = stratified_bootstrap(
+        np.array([1, 1, 1, 0]), np.array([0.9, 0.2, 0.6, 0.5]), RANKING["roc_auc"], 40, 0.9, 0
+    )
+    assert 0 <= low < high <= 1
+    assert stratified_bootstrap(y, p, RANKING["roc_auc"], 0, 0.95, 0) == (None, None)
+    assert stratified_bootstrap(y, p, RANKING["roc_auc"], 30, 0.95, 4) == stratified_bootstrap(
+        y, p, RANKING["roc_auc"], 30, 0.95, 4
+    )
+
+
+def test_repeat_spread_of_hand_counted_aucs():
+    y = np.array([0, 0, 1, 1])
+    perfect, backwards, three_of_four = [0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1], [0.1, 0.3, 0.2, 0.4]
+    spread = repeat_spread(y, np.array([perfect, backwards, three_of_four]))
+    assert set(spread) == {"mean", "std", "min", "max"}
+    # AUCs 1, 0, 0.75: mean 7/12; deviations 5/12, -7/12, 2/12; variance (25 + 49 + 4) / 144 / 2
+    assert spread["mean"] == pytest.approx(7 / 12) and spread["std"] == pytest.approx((78 / 288) ** 0.5)
+    assert (spread["min"], spread["max"]) == (0.0, 1.0)
+    assert repeat_spread(y, np.array([perfect, backwards]))["std"] == pytest.approx(0.5**0.5)
+    assert repeat_spread(y, np.array([three_of_four])) == {"mean": 0.75, "std": 0.0, "min": 0.75, "max": 0.75}
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_ranking_metrics_from_counts_equal_scikit_learns_with_ties_and_weights(seed):
     rng = np.random.default_rng(seed)
@@ -178,6 +206,22 @@ def test_permutation_null_centres_on_chance():
     assert abs(null.mean() - 0.5) < 0.06
     assert observed > 0.8
     assert permutation_pvalue(observed, null) == pytest.approx(1 / 21)
+
+
+def test_each_permutation_is_refitted_on_folds_made_like_the_given_ones():
+    X, y = signal(n=60, positives=12)
+    sizes = []
+
+    def recording(X_train, y_train, seed):
+        sizes.append((len(y_train), int(y_train.sum())))
+        return lambda Z: Z[:, 0]
+
+    null = permutation_null(recording, X, y, repeated_folds(y, 3, 2, 0), 4, 7)
+    # 4 permutations × 2 repeats × 3 folds, each fit on two thirds of the users and of the retained ones
+    assert sizes == [(40, 8)] * 24
+    assert null.shape == (4,) and np.array_equal(
+        null, permutation_null(recording, X, y, repeated_folds(y, 3, 2, 0), 4, 7)
+    )
 
 
 def intercept_fit(X, y, seed):
@@ -286,6 +330,9 @@ def test_predicted_uses_the_threshold_of_the_fold_that_scored_each_user():
         predictors=[],
     )
     assert result.predicted().tolist() == [[1, 1, 0, 0]]
+    assert result.predicted().dtype.kind == "i"
+    at_the_cut = CVResult(np.array([[0.2, 0.7]]), np.array([[0.2, 0.7]]), np.array([[0, 1]]), [])
+    assert at_the_cut.predicted().tolist() == [[1, 1]]  # a score at its fold's threshold counts as retained
 
 
 def test_cv_importance_finds_the_informative_column():
@@ -295,6 +342,52 @@ def test_cv_importance_finds_the_informative_column():
     assert [r["feature"] for r in rows] == ["signal", "noise"]
     assert rows[0]["ci_low"] > 0.1 and abs(rows[1]["importance_mean"]) < 0.03
     assert rows[0]["n"] == 6
+
+
+def test_cv_importance_is_the_documented_procedure_computed_here_independently():
+    """Shuffles drawn from ``default_rng(seed)`` in the order repeat, group, shuffle, fold; each fold's rows scored
+    by that fold's model; the drop is the pooled AUC minus the shuffled one (sklearn's AUC here)."""
+    rng = np.random.default_rng(5)
+    y = np.array([0, 1] * 12)
+    X = rng.standard_normal((24, 2))
+    X[:, 0] += y
+    folds = np.array([[0] * 12 + [1] * 12])
+    # the two folds' models differ (the second reads column 0 backwards), so a row scored by the wrong one shows
+    models = [lambda Z: 1 / (1 + np.exp(-Z[:, 0])), lambda Z: 1 / (1 + np.exp(Z[:, 0]))]
+    proba = np.concatenate([models[0](X[:12]), models[1](X[12:])])[None, :]
+    result = CVResult(proba=proba, threshold=np.full((1, 2), 0.5), folds=folds, predictors=[models])
+    groups = {"used": [0], "ignored": [1]}
+
+    draw = np.random.default_rng(9)
+    drops = {}
+    for name, columns in groups.items():
+        drops[name] = []
+        for _ in range(2):
+            shuffled = np.empty(24)
+            for k in (0, 1):
+                rows = np.arange(12 * k, 12 * k + 12)
+                part = X[rows].copy()
+                part[:, columns] = part[draw.permutation(12)][:, columns]
+                shuffled[rows] = models[k](part)
+            drops[name].append(roc_auc_score(y, proba[0]) - roc_auc_score(y, shuffled))
+    used = np.array(drops["used"])
+    assert drops["ignored"] == [0.0, 0.0] and np.ptp(used) > 0
+
+    rows = cv_importance(result, X, y.astype(bool), groups, 2, 9, 0.5)
+    assert [r["feature"] for r in rows] == (["used", "ignored"] if used.mean() > 0 else ["ignored", "used"])
+    got = {r["feature"]: r for r in rows}
+    assert set(got["used"]) == {"feature", "importance_mean", "importance_std", "ci_low", "ci_high", "n"}
+    assert got["used"]["importance_mean"] == pytest.approx(used.mean(), abs=1e-12)
+    assert got["used"]["importance_std"] == pytest.approx(used.std(ddof=1), abs=1e-12)
+    assert (got["used"]["ci_low"], got["used"]["ci_high"]) == pytest.approx(
+        tuple(np.percentile(used, [25, 75])), abs=1e-12
+    )
+    assert got["used"]["n"] == 2
+    assert got["ignored"] == {
+        "feature": "ignored", "importance_mean": 0.0, "importance_std": 0.0, "ci_low": 0.0, "ci_high": 0.0, "n": 2
+    }  # fmt: skip
+    once = cv_importance(result, X, y, groups, 1, 9, 0.5)
+    assert [r["n"] for r in once] == [1, 1] and [r["importance_std"] for r in once] == [0.0, 0.0]
 
 
 def test_a_fit_may_bring_its_own_threshold_from_its_training_part():
@@ -321,3 +414,24 @@ def test_cv_results_round_trip_through_predictions_columns():
     back = from_columns(pd.DataFrame(to_columns(result, "p_model")), "p_model")
     assert np.array_equal(back.folds, result.folds)
     assert np.allclose(back.proba, result.proba) and np.allclose(back.threshold, result.threshold)
+    assert back.predictors == []
+
+
+def test_cv_results_from_columns_a_file_may_have_typed_otherwise():
+    """A predictions table read back from a file may hold folds as floats and scores as float32; a fold that
+    scored nobody has no threshold."""
+    import pandas as pd
+
+    from rednote.modeling.evaluation import from_columns
+
+    table = pd.DataFrame(
+        {
+            "fold_r0": np.array([0.0, 0.0, 2.0, 2.0]),
+            "m_r0": np.array([0.1, 0.7, 0.2, 0.9], dtype="float32"),
+            "m_cut_r0": np.array([0.5, 0.5, 0.3, 0.3], dtype="float32"),
+        }
+    )
+    back = from_columns(table, "m")
+    assert back.folds.dtype == np.int64 and back.folds.tolist() == [[0, 0, 2, 2]]
+    assert back.proba.dtype == np.float64 and back.threshold.dtype == np.float64
+    assert back.threshold[0, [0, 2]] == pytest.approx([0.5, 0.3]) and np.isnan(back.threshold[0, 1])

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from sklearn.metrics import roc_auc_score
 
 from rednote.modeling.metrics import best_f1_threshold, bootstrap_auc, evaluate_model, percentile_interval, scores
 
@@ -55,12 +56,35 @@ def test_bootstrap_interval_brackets_the_auc_and_is_seeded():
     assert (low, high) == bootstrap_auc(y, p, 300, 0.95, seed=1)
 
 
+def test_bootstrap_auc_is_the_percentile_interval_of_resamples_with_both_classes_computed_independently():
+    """Resample users with ``default_rng(seed).integers(0, n, n)``; a resample with one class has no AUC and is
+    skipped; the interval is the central ``level`` share of the rest (sklearn's AUC here)."""
+    y, p = np.array([0, 0, 1, 0, 0, 0]), np.array([0.1, 0.5, 0.4, 0.3, 0.2, 0.6])
+    draw = np.random.default_rng(3)
+    values = []
+    for _ in range(50):
+        pick = draw.integers(0, 6, 6)
+        if 0 < y[pick].sum() < 6:
+            values.append(roc_auc_score(y[pick], p[pick]))
+    assert 10 < len(values) < 50  # many resamples here miss the one retained user
+    assert bootstrap_auc(y, p, 50, 0.8, 3) == pytest.approx(tuple(np.percentile(values, [10, 90])))
+    one = bootstrap_auc(np.array([0, 1, 0, 1]), np.array([0.2, 0.9, 0.4, 0.3]), 1, 0.95, 0)
+    # seed 0 draws users 3, 2, 2, 1: both classes, one AUC (0.3 and 0.9 against 0.4 twice: 2 of 4 pairs)
+    assert one == (0.5, 0.5)
+    assert bootstrap_auc(np.array([0, 1, 0, 1]), np.array([0.2, 0.9, 0.4, 0.3]), 0, 0.95, 0) == (None, None)
+
+
 def test_evaluate_uses_validation_threshold_not_test():
     y_val, p_val = np.array([0, 0, 1, 1]), np.array([0.1, 0.2, 0.8, 0.9])
     y_test, p_test = np.array([0, 1]), np.array([0.05, 0.6])
     result = evaluate_model(y_val, p_val, y_test, p_test, n_boot=0, level=0.95, seed=0)
     assert result["threshold"] == pytest.approx(0.8)
     assert result["predicted_positives"] == 0  # 0.6 < 0.8 chosen on validation
+    with_interval = evaluate_model(y_val, p_val, np.array([0, 1, 1, 0]), p_val, n_boot=40, level=0.9, seed=2)
+    assert with_interval["roc_auc_ci_low"] is not None and with_interval["roc_auc_ci_high"] is not None
+    assert (with_interval["roc_auc_ci_low"], with_interval["roc_auc_ci_high"]) == bootstrap_auc(
+        np.array([0, 1, 1, 0]), p_val, 40, 0.9, 2
+    )
 
 
 def test_null_scores_have_every_key_of_real_scores():

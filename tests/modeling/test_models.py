@@ -56,7 +56,11 @@ def test_too_few_retained_users_are_named_in_one_sentence():
     y = np.array([0] * 20 + [1] * 2)
     split = np.array(["train"] * 10 + ["val"] * 5 + ["test"] * 5 + ["train", "test"])
     problem = trainability_problem(y, split, minimum=1)
-    assert problem.startswith("the val split has 0 retained user(s) of 5") and "2 retained in all" in problem
+    assert problem == (
+        "the val split has 0 retained user(s) of 5 (train.min_positives=1); the cohort has 2 retained in all, too few "
+        "to train and score a model: use a larger crawl, a longer label.horizon_days (label.target_* under "
+        "label.design=calendar), or lower train.min_positives"
+    )
     assert trainability_problem(y, split, minimum=0) is None
     assert "the train split has 1" in trainability_problem(y, split, minimum=2)
 
