@@ -28,7 +28,7 @@ from rednote.features.cohort import label_users
 from rednote.features.tokens import tokenize_all
 from rednote.features.topics import fit_topics
 from rednote.ingest.cleaning import clean_posts
-from rednote.ingest.exports import read_raw
+from rednote.ingest.csvfile import read_raw
 from rednote.ingest.keys import SAMPLE_KEY
 from rednote.modeling.design import build_design, reduce_text
 from rednote.modeling.evaluation import RANKING, cross_validate, mean_oof, repeated_folds, stratified_bootstrap

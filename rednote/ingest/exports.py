@@ -11,118 +11,22 @@ Nothing here writes a file.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sqlite3
 import zipfile
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from rednote.core.errors import UserError
 from rednote.ingest import sources
+from rednote.ingest.csvfile import CsvBlocks, decode_text
 from rednote.ingest.schema import OPTIONAL, REQUIRED, MissingColumns, normalise_columns
-
-ENCODINGS = ("utf-8-sig", "gb18030")
-
-
-@dataclass
-class RawRead:
-    """What :func:`read_raw` found besides the rows."""
-
-    encoding: str
-    rows_read: int
-    malformed_rows: int
-    #: Physical lines those rows span: an unclosed quote swallows many lines into one row.
-    malformed_lines: int = 0
-    #: Line number (1-based, in the file) where the first malformed row starts, or None.
-    first_malformed_line: int | None = None
-
-
-def decode_text(raw: bytes, source: str) -> tuple[str, str]:
-    """The text of ``raw`` and the first of :data:`ENCODINGS` that decodes it; NUL bytes (UTF-16, binary) decode as neither."""
-    nul = raw.find(b"\x00")
-    if nul < 0:
-        for encoding in ENCODINGS:
-            try:
-                return raw.decode(encoding), encoding
-            except UnicodeDecodeError:
-                continue
-    try:
-        raw.decode("utf-8")
-        where = nul
-    except UnicodeDecodeError as err:
-        where = err.start if nul < 0 else min(err.start, nul)
-    line = raw.count(b"\n", 0, where) + 1
-    raise UserError(
-        f"{source} is neither UTF-8 nor GBK/GB18030 text (the first byte that is neither is on line {line}; "
-        "UTF-16, a spreadsheet or a compressed file look like this); re-save it as UTF-8 CSV."
-    )
-
-
-def read_raw(
-    path: str | Path,
-    max_malformed_share: float,
-    delimiter: str = ",",
-    prepare: Callable[[pd.DataFrame, str], pd.DataFrame] = normalise_columns,
-) -> tuple[pd.DataFrame, RawRead]:
-    """Read a raw crawl CSV (``delimiter``-separated) as strings (empty cells as ""), whatever its encoding.
-
-    The header is checked and mapped by ``prepare(frame, source)`` (by default :func:`normalise_columns`;
-    :mod:`rednote.ingest.exports` passes one that knows the crawlers). Rows with the wrong number of fields
-    are skipped and counted; if the lines they span are more than ``max_malformed_share`` of all
-    data lines the read stops with a UserError. The file is never written.
-    """
-    path = Path(path)
-    source = str(path)
-    if not path.is_file():
-        raise UserError(f"{source} does not exist; point data.raw at a crawl CSV (see README, 'Real data').")
-    text, encoding = decode_text(path.read_bytes(), source)
-    if not text.strip():
-        raise UserError(f"{source} is empty; it should be a CSV export with a header row and posts.")
-    records, spans, done = [], [], 0  # each record with the file lines it spans (first, last)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:  # the csv module, not pandas: pandas silently reads extra fields as an index or drops them
-        for record in reader:
-            if any(field.strip() for field in record):
-                records.append(record)
-                spans.append((done + 1, reader.line_num))
-            done = reader.line_num
-    except csv.Error as err:
-        raise UserError(
-            f"{source} is not readable as CSV ({err}, line {reader.line_num}); re-export it as UTF-8 CSV."
-        ) from None
-    if not records:
-        raise UserError(f"{source} is empty; it should be a CSV export with a header row and posts.")
-    header, body = records[0], records[1:]
-    rows = [r for r in body if len(r) == len(header)]
-    bad_spans = [span for r, span in zip(body, spans[1:]) if len(r) != len(header)]
-    malformed = len(body) - len(rows)
-    frame = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
-    frame = prepare(frame, source)
-    total = len(body)
-    # The share counts lines, not rows: an unclosed quote turns the rest of the file into one long row.
-    lines = sum(last - first + 1 for first, last in spans[1:])
-    bad_lines = sum(last - first + 1 for first, last in bad_spans)
-    first_bad = bad_spans[0][0] if bad_spans else None
-    if lines and bad_lines / lines > max_malformed_share:
-        raise UserError(
-            f"{source} has {malformed} malformed row(s) (field count unlike the header's), the first at line {first_bad}, "
-            f"spanning {bad_lines} of its {lines} data lines ({bad_lines / lines:.1%}, more than clean.max_malformed_share="
-            f"{max_malformed_share}), often from an unclosed quote or another delimiter; fix the file or raise that param."
-        )
-    return frame, RawRead(
-        encoding=encoding,
-        rows_read=total,
-        malformed_rows=malformed,
-        malformed_lines=bad_lines,
-        first_malformed_line=first_bad,
-    )
-
 
 #: File extensions read, in a folder and as ``data.raw``.
 EXTENSIONS = (".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".xlsx", ".db", ".sqlite", ".sqlite3")
@@ -179,13 +83,18 @@ def read_export(path: str | Path, max_malformed_share: float) -> tuple[pd.DataFr
     if not path.is_file():
         raise UserError(f"{path} does not exist; point data.raw at {FORMATS_HINT} (see README, 'Your own crawl').")
     frame, read = _read_file(path, max_malformed_share, label=str(path))
-    if frame.empty and read.comment_rows:
+    return frame, file_read(path, len(frame), read)
+
+
+def file_read(path: Path, rows: int, read: ExportRead) -> ExportRead:
+    """What was read from ``data.raw`` when it is one file of ``rows`` notes; a UserError when it holds comments only."""
+    if not rows and read.comment_rows:
         raise UserError(
             f"{path} holds {read.comment_rows} MediaCrawler comments, not notes; point data.raw at the notes export, "
             "or at the folder holding both (comments count as activity under label.activity=posts_and_comments)."
         )
     read.files = [path.name]
-    return frame, read
+    return read
 
 
 def _read_folder(folder: Path, max_malformed_share: float) -> tuple[pd.DataFrame, ExportRead]:
@@ -293,21 +202,51 @@ def sniff(path: Path) -> str:
 
 
 def _read_file(path: Path, max_malformed_share: float, label: str) -> tuple[pd.DataFrame, ExportRead]:
-    kind = sniff(path)
-    if kind in ("csv", "tsv"):
-        found: dict = {}
-        frame, raw = read_raw(
-            path,
-            max_malformed_share,
-            delimiter="\t" if kind == "tsv" else ",",
-            prepare=lambda f, s: _to_rows(f, s, found),
-        )
+    blocks = ExportBlocks(path, max_malformed_share, label=label)
+    (frame,) = list(blocks)
+    assert blocks.read is not None
+    return frame, blocks.read
+
+
+class ExportBlocks:
+    """The notes of one export file as pipeline rows, in blocks of at most ``rows`` rows when it is a CSV or TSV
+    (streamed: :class:`~rednote.ingest.csvfile.CsvBlocks`), whole otherwise; after the last block, :attr:`read` says
+    what was read. The same rows as :func:`read_export` gives, whatever ``rows`` is."""
+
+    def __init__(self, path: Path, max_malformed_share: float, rows: int | None = None, label: str | None = None):
+        self.path, self.max_malformed_share, self.rows = path, max_malformed_share, rows
+        self.label = label or str(path)
+        self.read: ExportRead | None = None
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        kind = sniff(self.path)
+        if kind not in ("csv", "tsv"):
+            frame, self.read = _read_other(self.path, kind, self.max_malformed_share, self.label)
+            yield frame
+            return
+        found: dict[str, Any] = {"comments": []}
+
+        def prepare(frame: pd.DataFrame, where: str) -> pd.DataFrame:
+            table: dict = {}
+            rows = _to_rows(frame, where, table)
+            if "comments" in table:
+                found["comments"].append(table.pop("comments"))
+            found.update(table)
+            return rows
+
+        blocks = CsvBlocks(self.path, self.max_malformed_share, "\t" if kind == "tsv" else ",", prepare, self.rows)
+        yield from blocks
+        assert blocks.read is not None
         source = found.get("source", sources.KAGGLE)
         shape = found.get("layout", sources.layout(source, []))
-        read = ExportRead(source.name, kind, layout=shape, time_column=source.time_column, **asdict(raw))
-        if "comments" in found:  # a comments file: its rows are comments, not notes
-            read.comments, read.comment_rows, read.rows_read = found["comments"], len(found["comments"]), 0
-        return frame, read
+        read = ExportRead(source.name, kind, layout=shape, time_column=source.time_column, **asdict(blocks.read))
+        if found["comments"]:  # a comments file: its rows are comments, not notes
+            read.comments = pd.concat(found["comments"], ignore_index=True)
+            read.comment_rows, read.rows_read = len(read.comments), 0
+        self.read = read
+
+
+def _read_other(path: Path, kind: str, max_malformed_share: float, label: str) -> tuple[pd.DataFrame, ExportRead]:
     if kind == "encrypted":
         raise UserError(
             f"{label} is a password-protected (encrypted) workbook or an old .xls; open it in Excel, remove the "
@@ -321,7 +260,7 @@ def _read_file(path: Path, max_malformed_share: float, label: str) -> tuple[pd.D
     tables, encoding, bad = readers[kind](path, label, max_malformed_share)
     frames, source, shapes, comments = [], sources.KAGGLE, [], [sources.comment_rows(pd.DataFrame())]
     for where, raw in tables:
-        found = {}
+        found: dict[str, Any] = {}
         frames.append(_to_rows(raw, where, found))
         source = found["source"]
         if "comments" in found:

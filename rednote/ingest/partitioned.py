@@ -1,8 +1,9 @@
 """`clean` on a Dask cluster (``REDNOTE_ENGINE=dask``): the same steps as :func:`rednote.ingest.cleaning.clean_posts`,
 run over partitions.
 
-The export is read a file per task when it is a folder (a crawler's daily files), or in the stage's process and cut
-into blocks of :data:`~rednote.core.engine.ROWS_PER_PARTITION` rows when it is one file. Each partition is parsed on a worker
+The export is read a file per task when it is a folder (a crawler's daily files), or streamed by the stage's process
+in blocks of :data:`~rednote.core.engine.ROWS_PER_PARTITION` rows when it is one file (a CSV or TSV; other formats
+are read whole, then cut), each block sent to the cluster as it is read. Each partition is parsed on a worker
 (:func:`~rednote.ingest.cleaning.parse_rows`: a row at a time), then shuffled by post identity to find each post's
 first copy (:func:`~rednote.ingest.cleaning.mark_copies`) and by author for what needs all of an author's rows
 (:func:`~rednote.ingest.cleaning.author_days`, the quality counts, the pseudonyms). The kept posts come back to the
@@ -34,7 +35,15 @@ from rednote.ingest.cleaning import (
     row_quality,
     sort_posts,
 )
-from rednote.ingest.exports import ExportRead, combine_folder, export_files, read_export, read_folder_file
+from rednote.ingest.exports import (
+    ExportBlocks,
+    ExportRead,
+    combine_folder,
+    export_files,
+    file_read,
+    read_export,
+    read_folder_file,
+)
 
 if TYPE_CHECKING:
     from distributed import Client, Future
@@ -47,15 +56,23 @@ def read_partitions(
     read (as :func:`~rednote.ingest.exports.read_export` says it)."""
     path = Path(path)
     if not path.is_dir():
-        raw, read = read_export(path, max_malformed_share)
-        blocks = [raw.iloc[i : i + ROWS_PER_PARTITION] for i in range(0, max(len(raw), 1), ROWS_PER_PARTITION)]
-        return client.scatter(blocks), [len(b) for b in blocks], read
+        if not path.is_file():
+            read_export(path, max_malformed_share)  # its sentence for a path that is not there
+        futures, lengths = [], []
+        blocks = ExportBlocks(path, max_malformed_share, rows=ROWS_PER_PARTITION)
+        for block in blocks:  # each block on the cluster as it is read: the stage never holds the whole export
+            for start in range(0, max(len(block), 1), ROWS_PER_PARTITION):  # (a format read whole comes in one)
+                part = block.iloc[start : start + ROWS_PER_PARTITION]
+                futures.append(client.scatter(part))
+                lengths.append(len(part))
+        assert blocks.read is not None
+        return futures, lengths, file_read(path, sum(lengths), blocks.read)
     files = export_files(path)
     futures = client.map(read_folder_file, [path] * len(files), files, [max_malformed_share] * len(files), pure=False)
     heads = client.gather(client.map(_without_frame, futures))
     kept, read = combine_folder(path, [(name, future, rows, r) for (name, rows, r), future in zip(heads, futures)])
-    lengths = {future.key: rows for (_, rows, _), future in zip(heads, futures)}
-    return [client.submit(operator.itemgetter(1), f) for f in kept], [lengths[f.key] for f in kept], read
+    rows_of = {future.key: rows for (_, rows, _), future in zip(heads, futures)}
+    return [client.submit(operator.itemgetter(1), f) for f in kept], [rows_of[f.key] for f in kept], read
 
 
 def _without_frame(file: tuple) -> tuple:

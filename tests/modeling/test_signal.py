@@ -19,7 +19,7 @@ from rednote.features.sequences import activity_sequences, sequence_array
 from rednote.features.tokens import tokenize_all
 from rednote.features.topics import fit_topics
 from rednote.ingest.cleaning import clean_posts
-from rednote.ingest.exports import read_raw
+from rednote.ingest.csvfile import read_raw
 from rednote.ingest.keys import SAMPLE_KEY
 from rednote.modeling.design import build_design, reduce_text, with_sequences
 from rednote.modeling.evaluation import cross_validate, mean_oof, permutation_null, permutation_pvalue, repeated_folds
