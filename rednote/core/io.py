@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -46,10 +46,64 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
             tmp_path.unlink()
 
 
+#: Rows per Parquet row group: a writer holds at most this many rows besides the part it is given, and a reader
+#: can take a file a row group at a time (the Dask engine).
+ROW_GROUP_ROWS = 100_000
+
+
 def write_table(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write a frame as Parquet (no index; deterministic bytes for the same frame)."""
+    """Write a frame as Parquet (no index; deterministic bytes for the same frame): :func:`write_parts` of one part."""
+    write_parts([frame], path)
+
+
+def write_parts(parts: Iterable[pd.DataFrame], path: str | Path) -> int:
+    """Write frames, in order, as one Parquet table (no index, zstd) in row groups of :data:`ROW_GROUP_ROWS` rows;
+    return how many rows were written.
+
+    The bytes depend on the rows only, not on how they are cut into parts, so a stream of partitions (the Dask
+    engine) writes the file one frame writes; only one row group's rows are held at a time. The column types are
+    those of the first row group (later ones are cast to them); empty parts are skipped unless all are empty.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer: pq.ParquetWriter | None = None
+    pending: list[pd.DataFrame] = []
+    held = written = 0
+    first_empty: pd.DataFrame | None = None
+
+    def flush(rows: pd.DataFrame) -> None:
+        nonlocal writer, written
+        table = pa.Table.from_pandas(rows, preserve_index=False, schema=writer.schema if writer else None)
+        if writer is None:
+            writer = pq.ParquetWriter(tmp, table.schema, compression="zstd")
+        writer.write_table(table)
+        written += len(rows)
+
     with atomic_path(path) as tmp:
-        frame.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
+        try:
+            for part in parts:
+                if not len(part):
+                    first_empty = part if first_empty is None else first_empty
+                    continue
+                pending.append(part)
+                held += len(part)
+                while held >= ROW_GROUP_ROWS:
+                    rows = pd.concat(pending, ignore_index=True) if len(pending) > 1 else pending[0]
+                    flush(rows.iloc[:ROW_GROUP_ROWS])
+                    pending, held = [rows.iloc[ROW_GROUP_ROWS:]], len(rows) - ROW_GROUP_ROWS
+            if held or writer is None:
+                rest = [p for p in pending if len(p)]
+                if rest:
+                    flush(pd.concat(rest, ignore_index=True) if len(rest) > 1 else rest[0])
+                elif first_empty is not None:
+                    flush(first_empty)
+                else:
+                    raise ValueError("write_parts needs at least one part")
+        finally:
+            if writer is not None:
+                writer.close()
+    return written
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
