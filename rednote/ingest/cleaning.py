@@ -256,9 +256,13 @@ def kept_posts(rows: pd.DataFrame, key: str) -> pd.DataFrame:
     return posts[list(POST_COLUMNS)]
 
 
+#: The order `clean` writes posts in: by time, then post id (a total order: each post is kept once).
+POST_ORDER = ("created_at", "post_id")
+
+
 def sort_posts(posts: pd.DataFrame) -> pd.DataFrame:
-    """Posts in the order `clean` writes them: by time, then post id."""
-    return posts.sort_values(["created_at", "post_id"], kind="mergesort").reset_index(drop=True)
+    """Posts in the order `clean` writes them (:data:`POST_ORDER`)."""
+    return posts.sort_values(list(POST_ORDER), kind="mergesort").reset_index(drop=True)
 
 
 #: The comments `clean` writes: who (a pseudonym, as in the posts) commented when, and nothing else.

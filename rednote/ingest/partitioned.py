@@ -6,8 +6,9 @@ in blocks of :data:`~rednote.core.engine.ROWS_PER_PARTITION` rows when it is one
 are read whole, then cut), each block sent to the cluster as it is read. Each partition is parsed on a worker
 (:func:`~rednote.ingest.cleaning.parse_rows`: a row at a time), then shuffled by post identity to find each post's
 first copy (:func:`~rednote.ingest.cleaning.mark_copies`) and by author for what needs all of an author's rows
-(:func:`~rednote.ingest.cleaning.author_days`, the quality counts, the pseudonyms). The kept posts come back to the
-stage sorted as the pandas engine sorts them and are written by the same writer, so the file is the same.
+(:func:`~rednote.ingest.cleaning.author_days`, the quality counts, the pseudonyms). The kept posts are sorted on the
+cluster as the pandas engine sorts them and come back to the stage a partition at a time, for the writer that
+writes the pandas engine's frame (:func:`rednote.core.io.write_parts`): the file is the same.
 Partitions keep pandas objects as they are (no conversion to Arrow strings, a shuffle of pickled frames), because
 that is what makes the bytes equal.
 """
@@ -16,14 +17,16 @@ from __future__ import annotations
 
 import functools
 import operator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from rednote.core.engine import DASK_CONFIG, ROWS_PER_PARTITION
 from rednote.core.window import Window
 from rednote.ingest.cleaning import (
+    POST_ORDER,
     add_counts,
     author_days,
     author_quality,
@@ -33,7 +36,6 @@ from rednote.ingest.cleaning import (
     nothing_survives,
     parse_rows,
     row_quality,
-    sort_posts,
 )
 from rednote.ingest.exports import (
     ExportBlocks,
@@ -111,9 +113,11 @@ def clean_on_cluster(
     key: str,
     max_unreadable_time_share: float,
     export_timezone: str,
-) -> tuple[pd.DataFrame, dict, ExportRead]:
+) -> tuple[Iterator[pd.DataFrame], pd.Series, dict, ExportRead]:
     """:func:`~rednote.ingest.cleaning.clean_posts` of the export at ``path`` (read with ``read_share``), on
-    ``client``'s cluster: the same posts, sorted the same way, and the same quality counts; and what was read."""
+    ``client``'s cluster: the same posts, sorted the same way (time, then post id: a total order, since each
+    post is kept once), a partition at a time (fetched as the iterator is read: the posts stay on the cluster
+    till then); every author's pseudonym; the same quality counts; and what was read."""
     import dask
     import dask.dataframe as dd
 
@@ -138,18 +142,23 @@ def clean_on_cluster(
         frame = dd.from_delayed(rows, meta=meta, verify_meta=False)
         marked = frame.shuffle(on="identity").map_partitions(mark_copies)
         by_author = marked.shuffle(on="user").to_delayed()
-        results = client.compute([dask.delayed(_authors)(part, key) for part in by_author])
-        done: list[Any] = client.gather(results)
-    for _, counts in done:
+        done = client.compute([dask.delayed(_authors)(part, key) for part in by_author])
+    for counts in client.gather([client.submit(operator.itemgetter(1), d) for d in done]):
         quality = add_counts(quality, counts)
     if not quality["rows_kept"]:
         first = min((s["first"] for s in summaries if pd.notna(s["first"])), default=pd.NaT)
         last = max((s["last"] for s in summaries if pd.notna(s["last"])), default=pd.NaT)
         nothing_survives(first, last, window, quality, str(path))
-    parts = [p for p, _ in done if len(p)] or [done[0][0]]  # an empty part's columns may lack their dtypes
-    posts = sort_posts(pd.concat(parts, ignore_index=True))
-    quality["users"] = int(posts["user_id"].nunique())
-    return posts, quality, read
+    posts = [client.submit(operator.itemgetter(0), d) for d in done]
+    # only parts with posts: an empty one's columns may lack their types, and a shuffle would cast the rest to them
+    posts = [part for part, n in zip(posts, client.gather(client.map(len, posts))) if n]
+    with dask.config.set(DASK_CONFIG):
+        kept = dd.from_delayed(posts, meta=client.submit(_empty, posts[0]).result(), verify_meta=False)
+        ordered = kept.sort_values(list(POST_ORDER)).persist()
+        authors = ordered["user_id"].unique().compute()
+    quality["users"] = len(authors)
+    parts = (client.compute(part).result() for part in ordered.to_delayed())
+    return parts, authors, quality, read
 
 
 def _counts_only(parsed: tuple) -> tuple[dict, dict]:

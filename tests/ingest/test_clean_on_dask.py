@@ -14,6 +14,7 @@ from crawler_exports import (
 from distributed import Client
 from e2e import ROOT
 
+from rednote.core import io
 from rednote.core.errors import UserError
 from rednote.core.window import Window
 from rednote.ingest import partitioned
@@ -39,13 +40,26 @@ def in_one_process(path: Path, share: float = 1.0) -> tuple[pd.DataFrame, dict, 
 
 
 def on_the_cluster(client: Client, path: Path, share: float = 1.0) -> tuple[pd.DataFrame, dict, dict]:
-    posts, quality, read = clean_on_cluster(client, path, 0.05, WINDOW, KEY, share, "Asia/Shanghai")
+    parts, authors, quality, read = clean_on_cluster(client, path, 0.05, WINDOW, KEY, share, "Asia/Shanghai")
+    parts = list(parts)
+    assert len(parts) >= 1
+    posts = pd.concat(parts, ignore_index=True)
+    assert sorted(authors) == sorted(posts["user_id"].unique())
     return posts, quality, read.quality()
 
 
 def assert_same(one: tuple, other: tuple) -> None:
     pd.testing.assert_frame_equal(one[0], other[0])
     assert one[1] == other[1] and one[2] == other[2]
+
+
+def test_the_clusters_posts_written_a_partition_at_a_time_are_the_bytes_of_one_process(client, monkeypatch, tmp_path):
+    monkeypatch.setattr(partitioned, "ROWS_PER_PARTITION", 900)
+    monkeypatch.setattr(io, "ROW_GROUP_ROWS", 500)  # row groups that cut across the cluster's partitions
+    io.write_table(in_one_process(SAMPLE)[0], tmp_path / "one.parquet")
+    parts, *_ = clean_on_cluster(client, SAMPLE, 0.05, WINDOW, KEY, 1.0, "Asia/Shanghai")
+    assert io.write_parts(parts, tmp_path / "cluster.parquet") == 4031
+    assert (tmp_path / "cluster.parquet").read_bytes() == (tmp_path / "one.parquet").read_bytes()
 
 
 def test_one_file_in_blocks_gives_the_posts_and_counts_of_one_process(client, monkeypatch):
