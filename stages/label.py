@@ -1,10 +1,11 @@
 """label: posts → one row per cohort user: features from their watch, text, tokens, `retained`, split."""
 
 import logging
+from contextlib import nullcontext
 
 from rednote.core.artifacts import COHORT
 from rednote.core.engine import dask_client, engine
-from rednote.core.io import read_table, write_json, write_table
+from rednote.core.io import read_table, write_json, write_parts
 from rednote.core.params import load_params
 from rednote.core.stage import run
 from rednote.features.cohort import assign_split, label_users
@@ -19,17 +20,16 @@ def main() -> None:
     params = load_params()
     data, p, s = params.data, params.label, params.split
     stop_words = frozenset(map(str, p.extra_stop_words))
-    if engine() == "dask":
-        with dask_client() as client:
-            users, chosen, days = label_on_cluster(client, data.posts, read_table(data.comments), p, stop_words)
-    else:
-        posts = read_table(data.posts)
-        users, chosen = label_users(posts, p, data.posts, read_table(data.comments))
-        users["tokens"] = tokenize_all(users["text"], stop_words)
-        days = activity_sequences(posts, users)
-    users["split"] = assign_split(users["retained"], s.val_share, s.test_share, s.seed)
-    write_table(users, data.users)
-    write_table(days, data.sequences)
+    with dask_client() if engine() == "dask" else nullcontext() as client:  # written while the cluster holds them
+        if client:
+            users, chosen, kept = label_on_cluster(client, data.posts, read_table(data.comments), p, stop_words)
+        else:
+            posts = read_table(data.posts)
+            users, chosen = label_users(posts, p, data.posts, read_table(data.comments))
+            users["tokens"] = tokenize_all(users["text"], stop_words)
+        users["split"] = assign_split(users["retained"], s.val_share, s.test_share, s.seed)
+        write_parts(kept.users(users) if client else [users], data.users)
+        write_parts(kept.sequences(users) if client else [activity_sequences(posts, users)], data.sequences)
     by_split = users.groupby("split")["retained"].agg(["size", "sum"])
     write_json(
         {

@@ -6,11 +6,13 @@ import pytest
 from distributed import Client
 from e2e import ROOT
 
+from rednote.core import io
 from rednote.core.io import write_table
 from rednote.core.params import load_params
 from rednote.core.window import Window
+from rednote.features import partitioned
 from rednote.features.cohort import label_users
-from rednote.features.partitioned import label_on_cluster
+from rednote.features.partitioned import LARGE_COLUMNS, label_on_cluster
 from rednote.features.sequences import activity_sequences
 from rednote.features.tokens import tokenize_all
 from rednote.ingest.cleaning import clean_posts
@@ -28,7 +30,9 @@ def posts(tmp_path_factory):
 
 
 @pytest.mark.parametrize("design", ["landmark", "calendar"])
-def test_the_cluster_labels_the_users_one_process_labels(posts, design, dask_scheduler):
+def test_the_cluster_labels_the_users_one_process_labels(posts, design, dask_scheduler, monkeypatch, tmp_path):
+    monkeypatch.setattr(partitioned, "ROWS_PER_PARTITION", 700)  # partitions and written blocks of 700 users
+    monkeypatch.setattr(io, "ROW_GROUP_ROWS", 500)  # row groups that cut across them
     p = load_params(ROOT / "params.yaml").label.model_copy(update={"design": design, "activity": "posts_and_comments"})
     table = pd.read_parquet(posts)
     first, _ = label_users(table, p, str(posts))
@@ -36,9 +40,22 @@ def test_the_cluster_labels_the_users_one_process_labels(posts, design, dask_sch
     comments = pd.DataFrame({"user_id": quiet["user_id"], "created_at": quiet["label_start"] + pd.Timedelta(hours=12)})
     users, chosen = label_users(table, p, str(posts), comments)
     users["tokens"] = tokenize_all(users["text"], STOP)
+    days = activity_sequences(table, users)
     with Client(dask_scheduler) as client:
-        on_cluster, chosen_there, days = label_on_cluster(client, posts, comments, p, STOP)
+        small, chosen_there, kept = label_on_cluster(client, posts, comments, p, STOP)
+        assert small.columns.tolist() == users.columns.tolist()
+        assert small[list(LARGE_COLUMNS)].isna().all().all()  # a user's words stay on the cluster till written
+        blocks = list(kept.users(small))
+        assert [len(b) for b in blocks[:-1]] == [700] * (len(blocks) - 1)
+        on_cluster = pd.concat(blocks, ignore_index=True)
+        io.write_parts(kept.users(small), tmp_path / "users.parquet")
+        io.write_parts(kept.sequences(small), tmp_path / "days.parquet")
+        days_there = pd.concat(kept.sequences(small), ignore_index=True)
     assert len(users) > 2000 and chosen["retained_by_comments_only"] == 3
     pd.testing.assert_frame_equal(on_cluster, users)
     assert chosen_there == chosen
-    pd.testing.assert_frame_equal(days, activity_sequences(table, users))
+    pd.testing.assert_frame_equal(days_there, days)
+    io.write_table(users, tmp_path / "users-one.parquet")
+    io.write_table(days, tmp_path / "days-one.parquet")
+    for name in ("users", "days"):
+        assert (tmp_path / f"{name}.parquet").read_bytes() == (tmp_path / f"{name}-one.parquet").read_bytes(), name
