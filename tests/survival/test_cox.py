@@ -1,9 +1,21 @@
 """The Cox model recovers planted hazard ratios, its concordance is out of fold, and small data stop with a reason."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from rednote.survival.cox import CoxData, cox_problem, cv_concordance, fit_cox, hazard_ratios
+from rednote.modeling.evaluation import repeated_folds
+from rednote.survival.cox import (
+    CoxData,
+    concordance,
+    concordance_interval,
+    cox_problem,
+    cv_concordance,
+    fit_cox,
+    hazard_ratios,
+    out_of_fold_risk,
+    safe_fit,
+)
 
 BETA = np.array([0.7, -0.5, 0.0])  # log hazard ratios per SD of three standardized covariates
 
@@ -49,3 +61,91 @@ def test_too_few_silent_users_or_users_is_one_sentence(events, n):
     assert "label.design=landmark" in cox_problem(data, folds=5, design="calendar")  # the remedy the design allows
     assert "label.design" not in reason
     assert cox_problem(planted(100), folds=5, design="landmark") is None
+
+
+@pytest.mark.parametrize("level", [0.95, 0.9])
+def test_hazard_ratios_are_lifelines_own_summary_at_the_level(level):
+    from lifelines import CoxPHFitter
+
+    data = planted(300, seed=2)
+    table = hazard_ratios(fit_cox(data, penalizer=0.1), level)
+    # lifelines' summary gives the same figures for a fit at alpha = 1 - level: an independent computation
+    summary = CoxPHFitter(penalizer=0.1, alpha=1 - level).fit(data.frame(), "duration", "event").summary
+    pct = f"{round(100 * level)}%"
+    assert [row["feature"] for row in table] == ["up", "down", "none"]
+    for row in table:
+        want = summary.loc[row["feature"]]
+        assert row["hazard_ratio"] == pytest.approx(want["exp(coef)"], rel=1e-9)
+        assert row["ci_low"] == pytest.approx(want[f"exp(coef) lower {pct}"], rel=1e-9)
+        assert row["ci_high"] == pytest.approx(want[f"exp(coef) upper {pct}"], rel=1e-9)
+        assert row["p"] == pytest.approx(want["p"], rel=1e-9)
+        assert set(row) == {"feature", "hazard_ratio", "ci_low", "ci_high", "p"}
+
+
+def test_concordance_is_harrells_c_counted_by_hand():
+    duration, event = np.array([1.0, 2.0, 3.0, 4.0]), np.array([1, 1, 0, 1])
+    # comparable pairs: the one who fell silent first against everyone who lasted longer: (1,2) (1,3) (1,4) (2,3) (2,4)
+    assert concordance(duration, event, np.array([4.0, 3.0, 2.0, 1.0])) == 1.0  # the riskier always fell silent first
+    assert concordance(duration, event, np.array([1.0, 2.0, 3.0, 4.0])) == 0.0
+    assert concordance(duration, event, np.array([4.0, 1.0, 2.0, 3.0])) == pytest.approx(
+        3 / 5
+    )  # (1,·) right, (2,·) wrong
+
+
+def test_the_concordance_interval_is_the_documented_bootstrap_computed_independently():
+    data = planted(60, seed=3)
+    risk = data.X @ np.array([0.7, -0.5, 0.0])
+    draw = np.random.default_rng(7)
+    silent, still = np.flatnonzero(data.event == 1), np.flatnonzero(data.event == 0)
+    values = []
+    for _ in range(25):
+        pick = np.concatenate([draw.choice(silent, len(silent)), draw.choice(still, len(still))])
+        values.append(concordance(data.duration[pick], data.event[pick], risk[pick]))
+    got = concordance_interval(data.duration, data.event, risk, 25, 0.8, 7)
+    assert got == pytest.approx(tuple(np.percentile(values, [10, 90])))
+    one = concordance_interval(data.duration, data.event, risk, 1, 0.95, 7)
+    assert one[0] is not None and one[0] == one[1]
+    assert concordance_interval(data.duration, data.event, risk, 0, 0.95, 7) == (None, None)
+    nobody_silent = np.zeros(len(data.event), dtype=int)
+    assert concordance_interval(data.duration, nobody_silent, risk, 25, 0.95, 7) == (None, None)
+
+
+def test_out_of_fold_risk_comes_from_cox_fits_without_the_users_fold():
+    from lifelines import CoxPHFitter
+
+    data = planted(80, seed=4)
+    risk = out_of_fold_risk(data, 0.1, folds=2, repeats=2, seed=5)
+    assignment = repeated_folds(data.event, 2, 2, 5)
+    assert risk.shape == (2, 80)
+    for r in range(2):
+        for k in range(2):
+            held = assignment[r] == k
+            model = CoxPHFitter(penalizer=0.1).fit(data.frame(np.flatnonzero(~held)), "duration", "event")
+            want = model.predict_log_partial_hazard(pd.DataFrame(data.X[held], columns=data.names)).to_numpy()
+            np.testing.assert_allclose(risk[r, held], want, rtol=1e-7, atol=1e-9)
+    summary = cv_concordance(data, 0.1, folds=2, repeats=2, seed=5, n_boot=20, level=0.9)
+    per_repeat = [concordance(data.duration, data.event, row) for row in risk]
+    assert summary["concordance"] == pytest.approx(concordance(data.duration, data.event, risk.mean(axis=0)))
+    assert (summary["repeats_min"], summary["repeats_max"]) == pytest.approx((min(per_repeat), max(per_repeat)))
+    assert (summary["ci_low"], summary["ci_high"]) == pytest.approx(
+        concordance_interval(data.duration, data.event, risk.mean(axis=0), 20, 0.9, 5)
+    )
+
+
+def test_a_fit_lifelines_cannot_make_is_one_sentence_and_no_covariate_another(monkeypatch):
+    from lifelines.exceptions import ConvergenceError
+
+    from rednote.survival import cox
+
+    def fails(data, penalizer):
+        raise ConvergenceError("Convergence halted due to matrix inversion problems.\nmore lines")
+
+    monkeypatch.setattr(cox, "fit_cox", fails)
+    assert safe_fit(planted(50), 0.1) == (
+        None,
+        "lifelines could not fit the Cox model (Convergence halted due to matrix inversion problems.)",
+    )
+    flat = CoxData.of(np.zeros((20, 2)), ["a", "b"], np.arange(1, 21), np.ones(20, dtype=int))
+    assert cox_problem(flat, folds=5, design="landmark") == (
+        "no covariate varies among the users still posting at their landmark"
+    )
