@@ -59,15 +59,17 @@ def test_bootstrap_interval_brackets_the_auc_and_is_seeded():
 def test_bootstrap_auc_is_the_percentile_interval_of_resamples_with_both_classes_computed_independently():
     """Resample users with ``default_rng(seed).integers(0, n, n)``; a resample with one class has no AUC and is
     skipped; the interval is the central ``level`` share of the rest (sklearn's AUC here)."""
-    y, p = np.array([0, 0, 1, 0, 0, 0]), np.array([0.1, 0.5, 0.4, 0.3, 0.2, 0.6])
-    draw = np.random.default_rng(3)
-    values = []
-    for _ in range(50):
-        pick = draw.integers(0, 6, 6)
-        if 0 < y[pick].sum() < 6:
-            values.append(roc_auc_score(y[pick], p[pick]))
-    assert 10 < len(values) < 50  # many resamples here miss the one retained user
-    assert bootstrap_auc(y, p, 50, 0.8, 3) == pytest.approx(tuple(np.percentile(values, [10, 90])))
+    p = np.array([0.1, 0.5, 0.4, 0.3, 0.2, 0.6])
+    # one retained user: many resamples miss them; five: many miss the one lost user
+    for y in (np.array([0, 0, 1, 0, 0, 0]), np.array([1, 1, 0, 1, 1, 1])):
+        draw = np.random.default_rng(3)
+        values = []
+        for _ in range(50):
+            pick = draw.integers(0, 6, 6)
+            if 0 < y[pick].sum() < 6:
+                values.append(roc_auc_score(y[pick], p[pick]))
+        assert 10 < len(values) < 50
+        assert bootstrap_auc(y, p, 50, 0.8, 3) == pytest.approx(tuple(np.percentile(values, [10, 90])))
     one = bootstrap_auc(np.array([0, 1, 0, 1]), np.array([0.2, 0.9, 0.4, 0.3]), 1, 0.95, 0)
     # seed 0 draws users 3, 2, 2, 1: both classes, one AUC (0.3 and 0.9 against 0.4 twice: 2 of 4 pairs)
     assert one == (0.5, 0.5)
