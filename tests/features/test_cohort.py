@@ -189,3 +189,107 @@ def test_calendar_watches_january_and_labels_february_as_the_study_did():
     users = build_users(posts(LANDMARK_ROWS), JAN, FEB).set_index("user_id")
     assert users["retained"].to_dict() == {"early": 0, "gone": 1, "late": 1}
     assert users.loc["early", "n_posts"] == 3
+
+
+def label_params(**changes):
+    from e2e import ROOT
+
+    from rednote.core.params import load_params
+
+    return load_params(ROOT / "params.yaml").label.model_copy(update=changes)
+
+
+def test_the_windows_checks_stop_with_their_whole_sentences():
+    from rednote.features.cohort import Landmark, check_windows, watch_windows
+
+    p = label_params(design="landmark", landmark_days=7, horizon_days=14, target_end="2025-02-28")
+    empty = posts([])
+    with pytest.raises(UserError) as none:
+        check_windows(watch_windows(empty, JAN, FEB, Landmark(7, 14)), empty, p, "posts.parquet")
+    assert str(none.value) == (
+        "posts.parquet has no posts, so none falls in the observation window 2025-01-01..2025-01-31: clean kept no "
+        "raw row (metrics/data_quality.json counts those outside clean.window_*, duplicated or without user_id); "
+        "check data.raw and clean.window_* against the crawl's dates."
+    )
+    february = posts([("a", "2025-02-03 10:00", 0, 0, 0, 0, False, "x"), ("b", "2025-02-05 08:00", 0, 0, 0, 0, 0, "y")])
+    for design, first, landmark in (("landmark", "first ", Landmark(7, 14)), ("calendar", "", None)):
+        with pytest.raises(UserError) as outside:
+            check_windows(
+                watch_windows(february, JAN, FEB, landmark), february, p.model_copy(update={"design": design}), "w"
+            )
+        assert str(outside.value) == (
+            f"no user's {first}post in w falls in the observation window 2025-01-01..2025-01-31 (its 2 posts run "
+            "2025-02-03..2025-02-05); check label.observe_* and clean.window_* against the crawl's dates."
+        )
+    late = posts([("a", "2025-01-30 10:00", 0, 0, 0, 0, False, "x")])
+    with pytest.raises(UserError) as unscored:
+        longer = p.model_copy(update={"landmark_days": 14, "horizon_days": 21})
+        check_windows(watch_windows(late, JAN, FEB, Landmark(14, 21)), late, longer, "w")  # 30 Jan + 35 days: 6 Mar
+    assert str(unscored.value) == (
+        "every one of the 1 users' label windows (label.landmark_days=14 plus label.horizon_days=21 from the first "
+        "post) runs past label.target_end=2025-02-28; shorten them, or use label.design=calendar."
+    )
+    check_windows(watch_windows(posts(LANDMARK_ROWS), JAN, FEB, Landmark(7, 14)), posts(LANDMARK_ROWS), p, "w")
+
+
+def test_landmark_windows_are_whole_days_from_the_first_post_and_scored_up_to_the_crawls_last_day():
+    from rednote.features.cohort import Landmark, watch_windows
+
+    frame = posts(
+        [
+            ("a", "2025-01-10 23:59", 0, 0, 0, 0, False, "x"),  # 10 Jan + 7 + 14 days = 31 Jan: ends inside the crawl
+            ("b", "2025-01-18 00:01", 0, 0, 0, 0, False, "y"),  # 18 Jan + 21 = 8 Feb
+            ("c", "2025-01-29 12:00", 0, 0, 0, 0, False, "z"),  # 29 Jan + 21 = 19 Feb
+        ]
+    )
+    windows = watch_windows(frame, JAN, Window.of("2025-02-01", "2025-02-18"), Landmark(7, 14))
+    day = pd.Timestamp
+    assert windows.to_dict("index") == {
+        "a": {"first_post": day("2025-01-10"), "watch_start": day("2025-01-10"), "watch_end": day("2025-01-17"),
+              "label_start": day("2025-01-17"), "label_end": day("2025-01-31"), "scored": True},
+        "b": {"first_post": day("2025-01-18"), "watch_start": day("2025-01-18"), "watch_end": day("2025-01-25"),
+              "label_start": day("2025-01-25"), "label_end": day("2025-02-08"), "scored": True},
+        "c": {"first_post": day("2025-01-29"), "watch_start": day("2025-01-29"), "watch_end": day("2025-02-05"),
+              "label_start": day("2025-02-05"), "label_end": day("2025-02-19"), "scored": True},  # ends the day after the 18th
+    }  # fmt: skip
+    shorter = watch_windows(frame, JAN, Window.of("2025-02-01", "2025-02-17"), Landmark(7, 14))
+    assert shorter["scored"].tolist() == [True, True, False]
+    calendar = watch_windows(frame, JAN, FEB, None)
+    assert calendar.loc["a"].to_dict() == {"first_post": day("2025-01-10"), "watch_start": day("2025-01-01"),
+                                           "watch_end": day("2025-02-01"), "label_start": day("2025-02-01"),
+                                           "label_end": day("2025-03-01"), "scored": True}  # fmt: skip
+
+
+def test_account_features_by_hand_an_account_made_on_the_first_day_is_new():
+    from rednote.features.cohort import account_features
+
+    created = pd.to_datetime(pd.Series(["2024-12-31", "2025-01-01", None, "2020-01-10"]))
+    first = pd.to_datetime(pd.Series(["2025-01-05 10:00", "2025-01-02 09:00", "2025-01-03 00:00", "2025-01-10 23:00"]))
+    table = account_features(created, first, JAN)
+    # established: made before 1 January (the 31st is, the 1st is not); ages 5 and 1827 days, median 916
+    assert table["established"].tolist() == [1.0, 0.0, 0.0, 1.0]
+    assert table["account_age_days"].tolist() == [5.0, 916.0, 916.0, 1827.0]
+    nobody = account_features(created.iloc[1:3], first.iloc[1:3], JAN)
+    assert nobody.to_dict("list") == {"account_age_days": [0.0, 0.0], "established": [0.0, 0.0]}
+
+
+@pytest.mark.parametrize("n", [5, 7, 10, 33, 100, 1001])
+def test_split_sizes_are_scikit_learns(n):
+    from sklearn.model_selection import train_test_split
+
+    labels = pd.Series(np.arange(n) % 2)
+    split = assign_split(labels, 0.15, 0.2, seed=3)
+    rest, test = train_test_split(np.arange(n), test_size=0.2, random_state=3)
+    train, val = train_test_split(rest, test_size=0.15 / 0.8, random_state=3)
+    assert split.value_counts().reindex(["train", "val", "test"]).tolist() == [len(train), len(val), len(test)]
+    assert split.name == "split" and split.index.equals(labels.index)
+
+
+def test_a_split_stratifies_each_cut_only_where_it_can():
+    # 3 retained of 40: each class has 3 or more users, so the test cut is stratified
+    labels = pd.Series([1] * 3 + [0] * 37, index=[f"u{i}" for i in range(40)])
+    split = assign_split(labels, 0.2, 0.2, seed=0)
+    assert labels[split == "test"].sum() == 1  # a stratified test cut of 8 holds one of the 3
+    assert list(split.index) == list(labels.index)
+    with pytest.raises(UserError, match=r"^the cohort has 2 user\(s\), too few for a train/validation/test split"):
+        assign_split(pd.Series([0, 1]), 0.2, 0.2, seed=0)
