@@ -42,3 +42,38 @@ def test_weeks_are_shown_in_calendar_order_not_by_size():
     groups = pd.Series(["08 Jan–14 Jan"] * 30 + ["01 Jan–07 Jan"] * 10)
     out = compare_groups("arrival_week", groups, np.arange(1, 41), np.ones(40, dtype=int), 0.95, 5, by_name=True)
     assert [c.name for c in out.curves] == ["01 Jan–07 Jan", "08 Jan–14 Jan"]
+
+
+def test_the_comparison_is_lifelines_own_figures_group_by_group():
+    from lifelines import KaplanMeierFitter
+    from lifelines.statistics import logrank_test
+
+    rng = np.random.default_rng(4)
+    duration = np.concatenate([rng.integers(1, 20, 30), rng.integers(5, 40, 20)]).astype(float)
+    event = (rng.random(50) < 0.8).astype(int)
+    groups = pd.Series(["x"] * 30 + ["y"] * 20)
+    out = compare_groups("g", groups, duration, event, 0.8, 10)
+    assert [c.name for c in out.curves] == ["x", "y"] and out.left_out == 0  # largest first
+    test = logrank_test(duration[:30], duration[30:], event[:30], event[30:])
+    assert out.logrank_p == pytest.approx(test.p_value, rel=1e-9)
+    summary = out.summary()
+    assert set(summary) == {"logrank_p", "groups", "left_out"}
+    for curve, rows in zip(out.curves, (slice(0, 30), slice(30, 50)), strict=True):
+        km = KaplanMeierFitter(alpha=0.2).fit(duration[rows], event[rows])
+        assert (curve.users, curve.events) == (len(duration[rows]), int(event[rows].sum()))
+        figures = summary["groups"][curve.name]
+        assert set(figures) == {"users", "events", "median_days", "still_posting_day_7", "still_posting_day_14",
+                                "still_posting_day_28"}  # fmt: skip
+        for day in (7, 14, 28):
+            assert figures[f"still_posting_day_{day}"] == pytest.approx(float(km.predict(day)))
+        table = curve.table()
+        assert table.columns.tolist() == ["days", "survival", "lower", "upper", "at_risk", "group"]
+        np.testing.assert_allclose(table["lower"], km.confidence_interval_.iloc[:, 0].to_numpy())  # 80%, not 95%
+        np.testing.assert_allclose(table["at_risk"], km.event_table["at_risk"].reindex(km.survival_function_.index))
+        assert (table["group"] == curve.name).all()
+
+
+def test_a_median_the_curve_never_reaches_is_none():
+    curve = kaplan_meier("few", np.array([1, 5, 9, 9]), np.array([1, 0, 0, 0]), 0.95)  # 3 of 4 still posting
+    # the curve stays at 3/4; its interval's lower bound drops below one half at the first silence, its upper never
+    assert curve.median() == {"days": None, "interval": [1.0, None]}
