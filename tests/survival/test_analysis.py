@@ -89,3 +89,40 @@ def test_a_longer_silence_needed_means_fewer_silences_seen(silence_days):
     short = run(posts, users, silence_days=3).summary
     long_ = run(posts, users, silence_days=silence_days).summary
     assert long_["fell_silent"] <= short["fell_silent"]
+
+
+def test_the_summary_is_lifelines_kaplan_meier_of_the_durations_and_the_cox_table_row_by_row():
+    from lifelines import KaplanMeierFitter
+
+    from rednote.survival.durations import at_risk_after_landmark, time_to_silence
+
+    posts, users = cohort(80, seed=3)
+    result = run(posts, users, ci_level=0.9)
+    summary, p = result.summary, params().survival
+    days = time_to_silence(posts, users, p.silence_days, END)
+    km = KaplanMeierFitter(alpha=0.1).fit(days["duration"], days["event"])
+    assert list(summary["by"]) == ["arrival_week", "account", "segment", "topic"]
+    assert summary["ci_level"] == 0.9 and summary["silence_days"] == p.silence_days
+    assert summary["crawl_end"] == "2025-02-28"  # the last day the crawl watches
+    assert (summary["users"], summary["fell_silent"]) == (80, int(days["event"].sum()))
+    assert summary["still_posting"] == pytest.approx({f"day_{d}": float(km.predict(d)) for d in (7, 14, 28)})
+    assert summary["median_days_to_silence"]["days"] == km.median_survival_time_
+    at_risk = at_risk_after_landmark(days)
+    cox = summary["cox"]
+    assert (cox["users"], cox["left_out_not_posting_at_landmark"]) == (int(at_risk.sum()), int((~at_risk).sum()))
+    assert cox["fell_silent"] == int(days.loc[at_risk, "event"].sum())
+    assert cox["features"] == ["topics"] and cox["baseline"] == ["topics"] and cox["constant"] == []
+    assert cox["cv"] == {"folds": params().evaluate.cv.folds, "repeats": 2, "stratified_by": "event"}
+    table = result.hazard_table()
+    assert table.columns.tolist() == ["feature", "hazard_ratio", "ci_low", "ci_high", "p", "ph_p", "label"]
+    for row in table.itertuples():
+        assert cox["hazard_ratio_per_sd"][row.feature] == {
+            "label": row.label, "hazard_ratio": row.hazard_ratio, "ci_low": row.ci_low, "ci_high": row.ci_high,
+            "p": row.p, "ph_p": row.ph_p,
+        }  # fmt: skip
+    assert cox["ph_violations"] == [row.feature for row in table.itertuples() if row.ph_p < 0.05]
+    assert table["label"].tolist() == ["topic 0 (alpha, beta)", "topic 1 (gamma)"]
+    curves = result.group_curves()
+    assert set(curves["grouping"]) <= {"arrival_week", "account", "segment", "topic"} and "segment" in set(
+        curves["grouping"]
+    )
