@@ -289,3 +289,43 @@ def test_quality_counts_of_slices_add_up_key_by_key():
         "duplicates": 3,
     }
     assert a["rows_in"] == 1  # the first is not changed
+
+
+def test_every_data_quality_count_of_a_hand_made_export_counted_by_hand(make_raw):
+    refugee, old, hashed = "6784c212000000000801d9d3", "5f0a0b0c0000000001000000", "3f2a9c1d0b7e4a55"
+    first = {"user_id": refugee, "post_id": "a1", "create_time": "1/20/2025 10:00", "like_count": "1.2万",
+             "collect_count": "-1", "comment_count": "x", "share_count": "", "type": "video", "title": "hi"}  # fmt: skip
+    raw = make_raw(
+        [
+            first,
+            first,  # a copy
+            {"user_id": refugee, "post_id": "a2", "create_time": "3/2/2025 1:00"},  # after the window
+            {"user_id": "", "post_id": "b1", "create_time": "1/22/2025 10:00"},  # no author
+            {"user_id": hashed, "post_id": "c1", "create_time": ""},  # no time, and no note id to read one from
+            {"user_id": old, "post_id": "d1", "create_time": "yesterday"},  # a time not read
+            {"user_id": old, "post_id": "d2", "create_time": "1/25/2025 08:00"},
+            {"user_id": hashed, "post_id": "c2", "create_time": "1/26/2025 09:00"},
+        ]
+    )
+    posts, quality = clean_posts(raw, WINDOW, KEY, max_unreadable_time_share=0.5)
+    counts = ("like_count", "collect_count", "comment_count", "share_count")
+    assert quality == {
+        "rows_in": 8,
+        "unparseable_counts": dict(zip(counts, [0, 0, 2, 0])),  # "x" twice; "" is 0 and "-1" unknown, not unreadable
+        "unknown_counts": dict(zip(counts, [0, 2, 0, 0])),
+        "unparseable_times": 1,
+        "missing_times": 1,
+        "recovered_times": 0,
+        "export_timezone": "Asia/Shanghai",
+        "missing_user_id": 1,
+        "duplicates": 1,
+        "outside_window": 1,  # the March post; the two without a time are neither inside nor outside
+        "rows_kept": 3,
+        "account_created_unknown_users": 1,  # the author whose id gives no day
+        "users_known_only_by_hash": 0,
+        "users": 3,
+    }
+    assert posts["likes"].tolist() == [12000, 0, 0] and posts["is_video"].tolist() == [True, False, False]
+    assert posts["created_at"].tolist() == [
+        pd.Timestamp(t) for t in ("2025-01-20 10:00", "2025-01-25 08:00", "2025-01-26 09:00")
+    ]
