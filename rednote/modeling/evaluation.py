@@ -124,7 +124,8 @@ def cross_validate(
     its training rows anyway, as the MLP does for early stopping, chooses it there); otherwise, with
     ``inner_folds`` ≥ 2, :func:`inner_threshold` on the training part (``inner_folds`` more fits per
     fold); otherwise NaN (ranking figures need none). ``keep`` retains the
-    fitted predictors (for permutation importance). ``progress(done, total)`` is called after each fit.
+    fitted predictors (for permutation importance). ``progress(done, total)`` is called after each fit. The fit
+    of repeat ``r``'s fold ``k`` gets the seed ``seed + 1000 r + k``.
     """
     y = np.asarray(y).astype(int)
     repeats, n = folds.shape

@@ -435,3 +435,43 @@ def test_cv_results_from_columns_a_file_may_have_typed_otherwise():
     assert back.folds.dtype == np.int64 and back.folds.tolist() == [[0, 0, 2, 2]]
     assert back.proba.dtype == np.float64 and back.threshold.dtype == np.float64
     assert back.threshold[0, [0, 2]] == pytest.approx([0.5, 0.3]) and np.isnan(back.threshold[0, 1])
+
+
+def test_folds_are_scikit_learns_stratified_k_fold_seeded_per_repeat():
+    from sklearn.model_selection import StratifiedKFold
+
+    y = np.array([1] * 7 + [0] * 30)
+    folds = repeated_folds(y.astype(bool), 4, 3, 11)
+    assert folds.dtype == np.int64
+    for r in range(3):
+        for k, (_, test) in enumerate(StratifiedKFold(4, shuffle=True, random_state=11 + r).split(np.zeros(37), y)):
+            assert folds[r, test].tolist() == [k] * len(test), (r, k)
+
+
+def test_cross_validate_calls_back_seeds_each_fit_and_keeps_what_it_is_asked_to():
+    X, y = signal(n=60, positives=12)
+    folds = repeated_folds(y, 3, 2, 0)
+    seeds, calls = [], []
+
+    def recording(X_train, y_train, seed):
+        seeds.append(seed)
+        return lambda Z: Z[:, 0]
+
+    result = cross_validate(recording, X, y, folds, 5, progress=lambda done, total: calls.append((done, total)))
+    assert seeds == [5 + 1000 * r + k for r in range(2) for k in range(3)]  # the documented fold seeds
+    assert calls == [(i, 6) for i in range(1, 7)]
+    assert result.predictors == [[], []] and np.isnan(result.threshold).all()  # no inner folds: no threshold
+    assert np.array_equal(result.proba, np.tile(X[:, 0], (2, 1)))
+    kept = cross_validate(recording, X, y, folds, 5, inner_folds=1, keep=True)
+    assert [len(row) for row in kept.predictors] == [3, 3] and np.isnan(kept.threshold).all()  # 1 inner fold: none
+
+
+def test_cv_problem_sentences_in_full():
+    assert cv_problem(np.array([1, 0] * 10), 1) == "evaluate.cv.folds=1 must be at least 2"
+    assert cv_problem(np.array([1] * 4 + [0] * 50), 5) == (
+        "the cohort has 4 retained and 50 lost user(s), fewer than evaluate.cv.folds=5 in a class, too few to "
+        "cross-validate a model: use a larger crawl, a longer label.horizon_days (label.target_* under "
+        "label.design=calendar), or lower evaluate.cv.folds"
+    )
+    assert cv_problem(np.array([1] * 50 + [0] * 4), 5) is not None  # too few lost users stops it too
+    assert cv_problem(np.array([1] * 5 + [0] * 5), 5) is None
