@@ -118,3 +118,38 @@ def test_odds_ratios_are_sorted_largest_first_ties_by_name():
     assert table["feature"].tolist() == ["a", "z", "m"]
     assert table.index.tolist() == [0, 1, 2]
     assert table.columns.tolist() == ["feature", "odds_ratio", "ci_low", "ci_high", "n_boot"]
+
+
+def test_the_factors_report_says_what_it_fitted_or_why_it_could_not():
+    from rednote.core.params import load_params
+    from rednote.features.cohort import BEHAVIOUR_FEATURES
+    from rednote.modeling.factors import factors_report
+
+    p = load_params().explain.model_copy(update={"odds_bootstrap": 5})
+    rng = np.random.default_rng(0)
+    users = pd.DataFrame({name: rng.poisson(3, 40).astype(float) for name in BEHAVIOUR_FEATURES})
+    users["retained"] = [1] * 8 + [0] * 32
+    X = rng.standard_normal((40, 2))
+    report, table = factors_report(users, X, ["a", "b"], p)
+    assert report["model"] == (
+        f"logistic regression on standardized behaviour + topics, L2 C={p.odds_c}, balanced class weights"
+    )
+    assert (report["n_users"], report["n_retained"], report["ci_level"]) == (40, 8, p.ci_level)
+    expected = odds_ratios(X, users["retained"].to_numpy(), ["a", "b"], p.odds_c, 5, p.ci_level, p.seed)
+    pd.testing.assert_frame_equal(table, expected)
+    assert report["odds_ratio_per_sd"] == {
+        row["feature"]: {k: v for k, v in row.items() if k != "feature"} for row in expected.to_dict("records")
+    }
+    assert list(report["quartiles"]) == list(BEHAVIOUR_FEATURES)
+    assert report["quartiles"]["n_posts"] == quartile_rates(users["n_posts"].to_numpy(), users["retained"], p.ci_level)
+    one = users.assign(retained=[1] + [0] * 39)
+    assert factors_report(one, X, ["a", "b"], p) == (
+        {
+            "degenerate": "the cohort has 1 retained of 40 users; odds ratios need at least 2 of each",
+            "ci_level": p.ci_level,
+            "odds_ratio_per_sd": {},
+            "quartiles": {},
+        },
+        None,
+    )
+    assert factors_report(users.assign(retained=[0] + [1] * 39), X, ["a", "b"], p)[1] is None  # one lost user

@@ -104,3 +104,31 @@ def test_a_percentile_interval_cuts_the_same_share_from_each_tail():
     draws = np.arange(101, dtype=float)  # 0, 1, ..., 100: the q-th percentile is q
     assert percentile_interval(draws, 0.9) == pytest.approx((5.0, 95.0))
     assert percentile_interval(draws, 0.5) == (25.0, 75.0)
+
+
+def test_curves_are_scikit_learns_points_with_thresholds_a_plot_can_draw():
+    from sklearn.metrics import precision_recall_curve, roc_curve
+
+    from rednote.modeling.metrics import curves
+
+    y, p = np.array([0, 0, 1, 1, 0]), np.array([0.1, 0.4, 0.35, 0.8, 0.6])
+    roc, pr = curves(y, p)
+    fpr, tpr, roc_t = roc_curve(y, p)
+    precision, recall, pr_t = precision_recall_curve(y, p)
+    assert roc.columns.tolist() == ["fpr", "tpr", "threshold"] and pr.columns.tolist() == [
+        "recall",
+        "precision",
+        "threshold",
+    ]
+    np.testing.assert_array_equal(roc["fpr"], fpr)
+    np.testing.assert_array_equal(roc["tpr"], tpr)
+    assert roc["threshold"].tolist() == [1.0, *roc_t[1:]]  # scikit-learn's first cut is infinite: drawn at 1
+    np.testing.assert_array_equal(pr["recall"], recall)
+    np.testing.assert_array_equal(pr["precision"], precision)
+    assert pr["threshold"].tolist() == [*pr_t, 1.0]  # one cut fewer than points: the last point at 1
+    for empty in (curves(y, None), curves(np.zeros(5), p)):
+        assert [t.columns.tolist() for t in empty] == [
+            ["fpr", "tpr", "threshold"],
+            ["recall", "precision", "threshold"],
+        ]
+        assert all(t.empty for t in empty)
