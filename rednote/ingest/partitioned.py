@@ -125,6 +125,7 @@ def clean_on_cluster(
     offsets = [sum(lengths[:i]) for i in range(len(lengths))]
     parsed = client.map(_parse, futures, offsets, window=window, zone=export_timezone, pure=False)
     heads = client.gather(client.map(_counts_only, parsed))
+    del futures  # parsed: the raw blocks can go (a future's data is freed when no one holds the future)
     quality = functools.reduce(add_counts, (q for q, _ in heads))
     summaries = [s for _, s in heads]
     check_rows(
@@ -145,6 +146,7 @@ def clean_on_cluster(
         done = client.compute([dask.delayed(_authors)(part, key) for part in by_author])
     for counts in client.gather([client.submit(operator.itemgetter(1), d) for d in done]):
         quality = add_counts(quality, counts)
+    del parsed, rows, frame, marked, by_author  # every author's rows are done: the parsed rows can go
     if not quality["rows_kept"]:
         first = min((s["first"] for s in summaries if pd.notna(s["first"])), default=pd.NaT)
         last = max((s["last"] for s in summaries if pd.notna(s["last"])), default=pd.NaT)
@@ -156,9 +158,16 @@ def clean_on_cluster(
         kept = dd.from_delayed(posts, meta=client.submit(_empty, posts[0]).result(), verify_meta=False)
         ordered = kept.sort_values(list(POST_ORDER)).persist()
         authors = ordered["user_id"].unique().compute()
+        sorted_parts = client.compute(ordered.to_delayed())  # the persisted partitions, in order
+    del done, posts, kept, ordered  # sorted: only the sorted partitions are kept, each until it is fetched
     quality["users"] = len(authors)
-    parts = (client.compute(part).result() for part in ordered.to_delayed())
-    return parts, authors, quality, read
+    return _fetched(sorted_parts), authors, quality, read
+
+
+def _fetched(futures: list) -> Iterator[pd.DataFrame]:
+    """Each future's frame in order, each released on the cluster once fetched."""
+    while futures:
+        yield futures.pop(0).result()
 
 
 def _counts_only(parsed: tuple) -> tuple[dict, dict]:
