@@ -135,3 +135,44 @@ def test_hashed_numeric_and_implausible_ids_give_an_unknown_day():
     )
     first_post = pd.Series(pd.to_datetime(["2025-01-20"] * 3 + ["2025-01-10", "2025-01-20"]))
     assert account_creation_days(ids, first_post).isna().all()
+
+
+def test_the_edges_of_plausible_times_epochs_and_account_days():
+    from rednote.ingest.parsing import times_from_note_ids
+
+    # 1000000000 s is 2001-09-09 01:46:40 UTC, 09:46:40 in Beijing; printed readings at the edges of 2000..2099
+    times, bad = parse_times(
+        pd.Series(
+            [
+                "1999-12-31 23:59",
+                "2000-01-01 00:00",
+                "2099-12-31 23:59",
+                "2100-01-01 00:00",
+                "1000000000",
+                "1000000000000",
+                "1000000000.0",
+                "1736753682",
+            ]
+        )  # fmt: skip
+    )
+    assert times.tolist()[:4] == [pd.NaT, pd.Timestamp("2000-01-01"), pd.Timestamp("2099-12-31 23:59"), pd.NaT]
+    assert times.tolist()[4:] == [pd.Timestamp("2001-09-09 09:46:40")] * 3 + [pd.Timestamp("2025-01-13 15:34:42")]
+    assert bad.tolist() == [True, False, False, True, False, False, False, False]
+    notes = times_from_note_ids(pd.Series(["6784c212000000000801d9d3", "6784c21200000000801d9d3", "", None]))
+    assert notes.tolist() == [pd.Timestamp("2025-01-13 15:34:42"), pd.NaT, pd.NaT, pd.NaT]  # 23 digits: no layout
+    # 0x50e1b680 = 2013-01-01 00:00 Beijing (the site's first day: plausible); a second earlier is not
+    ids = pd.Series(["50e1b680" + "0" * 16, "50e1b67f" + "0" * 16, "6784c212" + "0" * 16, "6784c212" + "0" * 16])
+    first_post = pd.Series(
+        pd.to_datetime(["2025-01-20 00:00", "2025-01-20 00:00", "2025-01-13 00:00", "2025-01-12 23:59"])
+    )
+    assert account_creation_days(ids, first_post).tolist() == [
+        pd.Timestamp("2013-01-01"), pd.NaT, pd.Timestamp("2025-01-13"), pd.NaT  # made the day it first posted: fine
+    ]  # fmt: skip
+
+
+def test_a_printed_time_in_another_zone_is_moved_to_beijing_and_a_skipped_one_is_unreadable():
+    times, bad = parse_times(pd.Series(["2025-01-31 18:30", "2025-03-30 02:30", "1736753682"]), zone="Europe/Berlin")
+    # 18:30 in Berlin (UTC+1) is 01:30 the next day in Beijing; 02:30 on 30 March does not exist in Berlin; an
+    # epoch is an instant whatever the zone
+    assert times.tolist() == [pd.Timestamp("2025-02-01 01:30"), pd.NaT, pd.Timestamp("2025-01-13 15:34:42")]
+    assert bad.tolist() == [False, True, False]
