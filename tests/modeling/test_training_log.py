@@ -25,13 +25,10 @@ class FakeLive:
 
 
 class Fixed:
-    """A "model" whose scores are given, so the logged figures can be computed by hand."""
-
-    def __init__(self, scores: np.ndarray) -> None:
-        self.scores = scores
+    """A "model" that scores each row by its first column, so the logged figures can be computed by hand."""
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        return np.column_stack([1 - self.scores, self.scores])
+        return np.column_stack([1 - X[:, 0], X[:, 0]])
 
 
 def test_a_fit_without_epochs_logs_one_step_of_loss_and_auc_per_split_computed_by_hand():
@@ -39,7 +36,7 @@ def test_a_fit_without_epochs_logs_one_step_of_loss_and_auc_per_split_computed_b
     y = np.array([1, 0, 0, 1, 1, 0, 0, 0])
     train = np.array([True, True, True, True, False, False, False, False])
     live = FakeLive()
-    log_fit(live, Fitted("logreg", Fixed(scores)), np.zeros((8, 1)), y, train, ~train)
+    log_fit(live, Fitted("logreg", Fixed()), scores[:, None], y, train, ~train)
 
     # train rows: positives 0.9, 0.4 against negatives 0.2, 0.6: 3 of 4 pairs ordered right
     train_loss = -(math.log(0.9) + math.log(0.8) + math.log(0.4) + math.log(0.4)) / 4
@@ -59,7 +56,7 @@ def test_an_eval_split_of_one_class_logs_no_auc_but_its_loss():
     y = np.array([1, 0, 0, 0])
     train = np.array([True, True, False, False])
     live = FakeLive()
-    log_fit(live, Fitted("gbt", Fixed(np.array([0.8, 0.3, 0.5, 0.25]))), np.zeros((4, 1)), y, train, ~train)
+    log_fit(live, Fitted("gbt", Fixed()), np.array([[0.8], [0.3], [0.5], [0.25]]), y, train, ~train)
     logged = live.steps[0]
     assert math.isnan(logged["eval/auc"]) and logged["train/auc"] == 1.0
     assert logged["eval/loss"] == pytest.approx(-(math.log(0.5) + math.log(0.75)) / 2, abs=1e-5)
@@ -96,3 +93,17 @@ def test_load_fits_reads_each_saved_fold_model_in_the_records_order(tmp_path):
     for got, want in zip((loaded[0][0], loaded[0][1], loaded[1][0]), fits, strict=True):
         assert got.name == "logreg"
         np.testing.assert_allclose(got.predict(X), want.predict(X), rtol=1e-12)
+
+
+def test_load_fits_builds_each_keras_fold_model_for_the_designs_width_and_its_static_columns(tmp_path):
+    from rednote.modeling.models import seed_tensorflow
+
+    p = load_params(ROOT / "params.yaml").train.model_copy(update={"epochs": 1})
+    seed_tensorflow(p.seed, p.threads)
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(40, 6 + 2 * 5)).astype("float32")  # 6 static columns, then 2 days of 5 step features
+    y = (X[:, 0] > 0).astype("float32")
+    fitted = fit_named("hybrid", X, y, np.arange(40) < 30, np.arange(40) >= 30, p, n_static=6)
+    fitted.save(tmp_path / "r0f0")
+    [[loaded]] = load_fits(RunRecord("hybrid", "cv", fits=[["r0f0"]]), tmp_path, X.shape[1], p, 6)
+    np.testing.assert_allclose(loaded.predict(X), fitted.predict(X), rtol=1e-6, atol=1e-7)
