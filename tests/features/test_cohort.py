@@ -293,3 +293,46 @@ def test_a_split_stratifies_each_cut_only_where_it_can():
     assert list(split.index) == list(labels.index)
     with pytest.raises(UserError, match=r"^the cohort has 2 user\(s\), too few for a train/validation/test split"):
         assign_split(pd.Series([0, 1]), 0.2, 0.2, seed=0)
+
+
+def test_a_users_whole_row_by_hand():
+    import math
+
+    frame = posts(
+        [
+            ("a", "2025-01-05 10:30", 10, 4, 2, 1, False, "one"),
+            ("a", "2025-01-05 22:00", 30, 0, 0, 0, True, ""),
+            ("a", "2025-01-09 03:00", 20, 2, 1, 0, False, "one"),
+            ("a", "2025-01-31 23:59", 0, 0, 3, 2, False, "three"),
+            ("a", "2025-02-01 00:00", 5, 5, 5, 5, True, "february: the label only"),
+        ]
+    )
+    frame["tags"] = [["b", "a"], [], ["a"], ["c"], ["z"]]
+    row = build_users(frame, JAN, FEB).iloc[0]
+    hours = [10.5, 22.0, 3.0, 23 + 59 / 60]
+    expected = {
+        "likes_sum": 60, "collects_sum": 6, "comments_sum": 6, "shares_sum": 3,
+        "likes_mean": 15, "collects_mean": 1.5, "comments_mean": 1.5, "shares_mean": 0.75,
+        "n_posts": 4, "active_days": 3, "first_day": 4, "last_day": 30,
+        "hour_sin": sum(math.sin(2 * math.pi * h / 24) for h in hours) / 4,
+        "hour_cos": sum(math.cos(2 * math.pi * h / 24) for h in hours) / 4,
+        "night_share": 0.25, "video_share": 0.25,
+    }  # fmt: skip
+    assert {name: row[name] for name in BEHAVIOUR_FEATURES} == pytest.approx(expected, abs=1e-12)
+    assert row["text"] == "one\nthree" and row["tags"] == ["a", "b", "c"] and row["retained"] == 1
+    assert (row["first_post"], row["watch_start"], row["watch_end"]) == (
+        pd.Timestamp("2025-01-05"), pd.Timestamp("2025-01-01"), pd.Timestamp("2025-02-01")
+    )  # fmt: skip
+    assert build_users(frame, JAN, FEB).columns.tolist() == [
+        "user_id", *BEHAVIOUR_FEATURES, "account_age_days", "established", "account_created", "first_post",
+        "watch_start", "watch_end", "label_start", "label_end", "text", "tags", "retained",
+    ]  # fmt: skip
+
+
+def test_a_comment_in_the_label_window_retains_a_user_only_when_comments_are_counted():
+    frame = posts(
+        [("a", "2025-01-05 10:00", 0, 0, 0, 0, False, "x"), ("b", "2025-01-06 10:00", 0, 0, 0, 0, False, "y")]
+    )
+    comments = pd.DataFrame({"user_id": ["a", "b"], "created_at": pd.to_datetime(["2025-02-03", "2025-01-20"])})
+    assert build_users(frame, JAN, FEB)["retained"].tolist() == [0, 0]
+    assert build_users(frame, JAN, FEB, comments=comments)["retained"].tolist() == [1, 0]  # b's is in January
