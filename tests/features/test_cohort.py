@@ -298,15 +298,16 @@ def test_a_split_stratifies_each_cut_only_where_it_can():
 def test_a_users_whole_row_by_hand():
     import math
 
-    frame = posts(
-        [
-            ("a", "2025-01-05 10:30", 10, 4, 2, 1, False, "one"),
-            ("a", "2025-01-05 22:00", 30, 0, 0, 0, True, ""),
-            ("a", "2025-01-09 03:00", 20, 2, 1, 0, False, "one"),
-            ("a", "2025-01-31 23:59", 0, 0, 3, 2, False, "three"),
-            ("a", "2025-02-01 00:00", 5, 5, 5, 5, True, "february: the label only"),
-        ]
-    )
+    times = ["2025-01-05 10:30", "2025-01-05 22:00", "2025-01-09 03:00", "2025-01-31 23:59", "2025-02-01 00:00"]
+    counts = [
+        (10, 4, 2, 1),
+        (30, 0, 0, 0),
+        (20, 2, 1, 0),
+        (0, 0, 3, 2),
+        (5, 5, 5, 5),
+    ]  # likes, collects, comments, shares
+    videos, texts = [False, True, False, False, True], ["one", "", "one", "three", "february: the label only"]
+    frame = posts([("a", t, *c, v, x) for t, c, v, x in zip(times, counts, videos, texts, strict=True)])
     frame["tags"] = [["b", "a"], [], ["a"], ["c"], ["z"]]
     row = build_users(frame, JAN, FEB).iloc[0]
     hours = [10.5, 22.0, 3.0, 23 + 59 / 60]
