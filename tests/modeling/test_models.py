@@ -179,3 +179,14 @@ def test_an_unknown_model_is_one_sentence():
         UserError, match=r"^train.model='svm' is not a model here; use one of logreg, gbt, mlp, hybrid\."
     ):
         spec_of("svm")
+
+
+def test_the_shared_logistic_regression_is_configured_as_documented():
+    from rednote.modeling.linear import l2_logistic
+
+    model = l2_logistic(0.3, True, 7)
+    assert (model.C, model.class_weight, model.solver, model.max_iter, model.random_state, model.penalty) == (
+        0.3, "balanced", "newton-cholesky", 200, 7, "l2"
+    )  # fmt: skip
+    plain = l2_logistic(2.0, False, 1, max_iter=50)
+    assert (plain.C, plain.class_weight, plain.max_iter, plain.random_state) == (2.0, None, 50, 1)
