@@ -320,6 +320,13 @@ def test_cv_scores_are_the_hand_counted_confusion_matrix():
     assert scores["pr_auc"] == pytest.approx((1 / 1 + 2 / 2 + 3 / 5) / 3)
     assert scores["base_rate"] == 3 / 8 and scores["majority_accuracy"] == 5 / 8
     assert scores["brier"] == pytest.approx(np.mean((proba[0] - y) ** 2))
+    # the intervals are the class-stratified bootstrap of the mean out-of-fold probability, with the seed given
+    for name in ("roc_auc", "pr_auc"):
+        interval = (scores[f"{name}_ci_low"], scores[f"{name}_ci_high"])
+        assert interval == stratified_bootstrap(y, proba[0], RANKING[name], 20, 0.95, 0), name
+    # the threshold is the median of the folds' thresholds
+    two = CVResult(np.tile(proba, (1, 1)), np.array([[0.2, 0.6, 0.9]]), np.array([[0, 1, 2, 0, 1, 2, 0, 1]]), [])
+    assert cv_scores(y, two, 0, 0.95, 0)["threshold"] == 0.6
 
 
 def test_predicted_uses_the_threshold_of_the_fold_that_scored_each_user():
