@@ -29,7 +29,7 @@ def scores(y: np.ndarray, p: np.ndarray, threshold: float) -> dict:
     """
     predicted = (p >= threshold).astype(int)
     both = len(np.unique(y)) == 2
-    base_rate = float(y.mean()) if len(y) else None
+    base_rate = float(y.mean())
     return {
         "n": int(len(y)),
         "positives": int(y.sum()),
@@ -44,7 +44,7 @@ def scores(y: np.ndarray, p: np.ndarray, threshold: float) -> dict:
         "pr_auc": float(skm.average_precision_score(y, p)) if both else None,
         "brier": float(skm.brier_score_loss(y, p)),
         "base_rate": base_rate,
-        "majority_accuracy": max(base_rate, 1 - base_rate) if base_rate is not None else None,
+        "majority_accuracy": max(base_rate, 1 - base_rate),
     }
 
 

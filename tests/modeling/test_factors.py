@@ -101,6 +101,12 @@ def test_odds_ratio_intervals_are_the_percentiles_of_class_stratified_bootstrap_
     )
 
 
+def test_odds_ratios_with_one_resample_have_an_interval_of_one_value():
+    X = np.random.default_rng(0).standard_normal((40, 2))
+    table = odds_ratios(X, np.array([0, 1] * 20), ["a", "b"], 1.0, 1, 0.95, 0)
+    assert table["ci_low"].notna().all() and (table["ci_low"] == table["ci_high"]).all()
+
+
 @pytest.mark.parametrize("n_boot", [0, -3])
 def test_odds_ratios_without_resamples_have_no_interval(n_boot):
     X = np.random.default_rng(0).standard_normal((40, 2))

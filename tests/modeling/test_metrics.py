@@ -44,6 +44,8 @@ def test_single_class_test_split_gives_null_ranking_scores():
     s = scores(np.zeros(10), np.linspace(0, 1, 10), 0.5)
     assert s["roc_auc"] is None and s["pr_auc"] is None and s["balanced_accuracy"] is None
     assert s["precision"] == 0 and s["recall"] == 0 and s["f1"] == 0  # no retained user to find: 0, not 1
+    none = scores(np.zeros(10), np.full(10, 0.1), 0.5)  # no retained user and nobody predicted: every ratio 0/0
+    assert none["precision"] == 0 and none["recall"] == 0 and none["f1"] == 0
 
 
 def test_bootstrap_interval_brackets_the_auc_and_is_seeded():
@@ -82,11 +84,11 @@ def test_evaluate_uses_validation_threshold_not_test():
     result = evaluate_model(y_val, p_val, y_test, p_test, n_boot=0, level=0.95, seed=0)
     assert result["threshold"] == pytest.approx(0.8)
     assert result["predicted_positives"] == 0  # 0.6 < 0.8 chosen on validation
-    with_interval = evaluate_model(y_val, p_val, np.array([0, 1, 1, 0]), p_val, n_boot=40, level=0.9, seed=2)
-    assert with_interval["roc_auc_ci_low"] is not None and with_interval["roc_auc_ci_high"] is not None
-    assert (with_interval["roc_auc_ci_low"], with_interval["roc_auc_ci_high"]) == bootstrap_auc(
-        np.array([0, 1, 1, 0]), p_val, 40, 0.9, 2
-    )
+    rng = np.random.default_rng(5)
+    y_many, p_many = rng.integers(0, 2, 60), rng.random(60)  # enough users for the interval to depend on the draws
+    with_interval = evaluate_model(y_val, p_val, y_many, p_many, n_boot=40, level=0.9, seed=2)
+    interval = (with_interval["roc_auc_ci_low"], with_interval["roc_auc_ci_high"])
+    assert interval == bootstrap_auc(y_many, p_many, 40, 0.9, 2) != bootstrap_auc(y_many, p_many, 40, 0.9, 3)
 
 
 def test_null_scores_have_every_key_of_real_scores():
