@@ -156,9 +156,10 @@ def test_stratified_bootstrap_edges_one_resample_one_lost_user_none_and_a_fixed_
     )
     assert 0 <= low < high <= 1
     assert stratified_bootstrap(y, p, RANKING["roc_auc"], 0, 0.95, 0) == (None, None)
-    assert stratified_bootstrap(y, p, RANKING["roc_auc"], 30, 0.95, 4) == stratified_bootstrap(
-        y, p, RANKING["roc_auc"], 30, 0.95, 4
-    )
+    many_y, many_p = np.array([1, 0, 0] * 20), np.random.default_rng(2).random(60)  # enough users for draws to matter
+    seeded = stratified_bootstrap(many_y, many_p, RANKING["roc_auc"], 30, 0.95, 4)
+    assert seeded == stratified_bootstrap(many_y, many_p, RANKING["roc_auc"], 30, 0.95, 4)
+    assert seeded != stratified_bootstrap(many_y, many_p, RANKING["roc_auc"], 30, 0.95, 5)
 
 
 def test_repeat_spread_of_hand_counted_aucs():
@@ -299,6 +300,15 @@ def test_cv_scores_with_one_class_or_no_predicted_retained_user_are_null_or_zero
     for key in ("roc_auc", "pr_auc", "roc_auc_ci_low", "roc_auc_ci_high", "balanced_accuracy", "roc_auc_repeats"):
         assert single[key] is None, key
     assert single["precision"] == single["recall"] == single["f1"] == 0
+    # a model that brings no threshold, without inner folds: the threshold figures are None, the ranking ones not
+    unthresholded = cv_scores(y, cross_validate(signal_free, X, y, repeated_folds(y, 5, 1, 0), 0), 0, 0.95, 0)
+    for key in ("threshold", "precision", "recall", "f1", "accuracy", "predicted_positives"):
+        assert unthresholded[key] is None, key
+    assert unthresholded["roc_auc"] is not None
+
+
+def signal_free(X, y, seed):
+    return lambda Z: 1 / (1 + np.exp(-Z[:, 1]))  # a probability from a column that carries no signal
 
 
 def test_cv_scores_are_the_hand_counted_confusion_matrix():
