@@ -126,3 +126,22 @@ def test_the_summary_is_lifelines_kaplan_meier_of_the_durations_and_the_cox_tabl
     assert set(curves["grouping"]) <= {"arrival_week", "account", "segment", "topic"} and "segment" in set(
         curves["grouping"]
     )
+
+
+def test_the_cox_design_is_log1p_standardized_and_follows_users_from_their_landmark():
+    from rednote.survival.analysis import _cox_data
+
+    users = pd.DataFrame({"user_id": ["a", "b", "c", "d"], "likes_sum": [0.0, 3.0, 9.0, 99.0]})
+    for name in ("collects_sum", "comments_sum", "shares_sum", "likes_mean", "collects_mean", "comments_mean",
+                 "shares_mean", "n_posts", "active_days", "first_day", "last_day", "hour_sin", "hour_cos",
+                 "night_share", "video_share"):  # fmt: skip
+        users[name] = [1.0, 2.0, 3.0, 5.0]
+    days = pd.DataFrame({"duration": [10, 12, 30, 8], "landmark_day": [7, 7, 7, 7], "event": [1, 0, 1, 1]})
+    data = _cox_data(users, np.zeros((4, 0)), ["behaviour"], True, days)
+    likes = np.log1p([0.0, 3.0, 9.0, 99.0])
+    np.testing.assert_allclose(data.X[:, data.names.index("likes_sum")], (likes - likes.mean()) / likes.std())
+    assert data.X.dtype == np.float64
+    assert data.duration.tolist() == [3, 5, 23, 1] and data.event.tolist() == [1, 0, 1, 1]  # days after day 7
+    raw = _cox_data(users, np.zeros((4, 0)), ["behaviour"], False, days)
+    plain = np.array([0.0, 3.0, 9.0, 99.0])
+    np.testing.assert_allclose(raw.X[:, raw.names.index("likes_sum")], (plain - plain.mean()) / plain.std())
