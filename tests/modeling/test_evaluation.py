@@ -492,3 +492,28 @@ def test_cv_problem_sentences_in_full():
     )
     assert cv_problem(np.array([1] * 50 + [0] * 4), 5) is not None  # too few lost users stops it too
     assert cv_problem(np.array([1] * 5 + [0] * 5), 5) is None
+
+
+def test_inner_threshold_is_the_documented_inner_cv_computed_independently():
+    from sklearn.model_selection import StratifiedKFold
+
+    rng = np.random.default_rng(8)
+    X, y = rng.random((30, 1)), np.array([1] * 9 + [0] * 21)
+    seeds = []
+
+    def shifted(X_train, y_train, seed):  # scores move with the training part's retained share: folds matter
+        seeds.append(seed)
+        return lambda Z: Z[:, 0] + y_train.mean()
+
+    got = inner_threshold(shifted, X, y, 3, 4)
+    assert seeds == [4, 5, 6]  # fold i's fit gets seed + i
+    p = np.empty(30)
+    for train, test in StratifiedKFold(3, shuffle=True, random_state=4).split(np.zeros(30), y):
+        p[test] = X[test, 0] + y[train].mean()
+    assert got == pytest.approx(max_f1_cut(p, y))
+    # as many folds as the smaller class allows: two retained users, two folds; one lost user, none (0.5)
+    two = np.array([1, 1] + [0] * 10)
+    identity = lambda X_train, y_train, seed: (lambda Z: Z[:, 0])  # noqa: E731
+    column = np.linspace(0, 1, 12)[:, None]
+    assert inner_threshold(identity, column, two, 3, 0) == pytest.approx(max_f1_cut(column[:, 0], two))
+    assert inner_threshold(identity, column, 1 - np.array([1] + [0] * 11), 3, 0) == 0.5
