@@ -120,8 +120,6 @@ class CsvBlocks:
         self.read: RawRead | None = None
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
-        if not self.path.is_file():
-            raise UserError(f"{self.source} does not exist; point data.raw at a crawl CSV (see README, 'Real data').")
         encoding = detect_encoding(_file_chunks(self.path), self.source)
         header: list[str] | None = None
         block: list[list[str]] = []

@@ -80,8 +80,6 @@ def read_export(path: str | Path, max_malformed_share: float) -> tuple[pd.DataFr
     path = Path(path)
     if path.is_dir():
         return _read_folder(path, max_malformed_share)
-    if not path.is_file():
-        raise UserError(f"{path} does not exist; point data.raw at {FORMATS_HINT} (see README, 'Your own crawl').")
     frame, read = _read_file(path, max_malformed_share, label=str(path))
     return frame, file_read(path, len(frame), read)
 
@@ -209,9 +207,10 @@ def _read_file(path: Path, max_malformed_share: float, label: str) -> tuple[pd.D
 
 
 class ExportBlocks:
-    """The notes of one export file as pipeline rows, in blocks of at most ``rows`` rows when it is a CSV or TSV
-    (streamed: :class:`~rednote.ingest.csvfile.CsvBlocks`), whole otherwise; after the last block, :attr:`read` says
-    what was read. The same rows as :func:`read_export` gives, whatever ``rows`` is."""
+    """The notes of one export file as pipeline rows, in blocks of at most ``rows`` rows (at least one block, perhaps
+    empty): a CSV or TSV streamed (:class:`~rednote.ingest.csvfile.CsvBlocks`), other formats read whole and then cut.
+    After the last block, :attr:`read` says what was read. The same rows as :func:`read_export` gives, whatever
+    ``rows`` is; a path that is no file stops with the sentence for ``data.raw``."""
 
     def __init__(self, path: Path, max_malformed_share: float, rows: int | None = None, label: str | None = None):
         self.path, self.max_malformed_share, self.rows = path, max_malformed_share, rows
@@ -219,10 +218,16 @@ class ExportBlocks:
         self.read: ExportRead | None = None
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
+        if not self.path.is_file():
+            raise UserError(
+                f"{self.label} does not exist; point data.raw at {FORMATS_HINT} (see README, 'Your own crawl')."
+            )
         kind = sniff(self.path)
         if kind not in ("csv", "tsv"):
             frame, self.read = _read_other(self.path, kind, self.max_malformed_share, self.label)
-            yield frame
+            step = self.rows or max(len(frame), 1)
+            for start in range(0, max(len(frame), 1), step):
+                yield frame.iloc[start : start + step]
             return
         found: dict[str, Any] = {"comments": []}
 

@@ -43,7 +43,6 @@ from rednote.ingest.exports import (
     combine_folder,
     export_files,
     file_read,
-    read_export,
     read_folder_file,
 )
 
@@ -58,15 +57,11 @@ def read_partitions(
     read (as :func:`~rednote.ingest.exports.read_export` says it)."""
     path = Path(path)
     if not path.is_dir():
-        if not path.is_file():
-            read_export(path, max_malformed_share)  # its sentence for a path that is not there
         futures, lengths = [], []
         blocks = ExportBlocks(path, max_malformed_share, rows=ROWS_PER_PARTITION)
         for block in blocks:  # each block on the cluster as it is read: the stage never holds the whole export
-            for start in range(0, max(len(block), 1), ROWS_PER_PARTITION):  # (a format read whole comes in one)
-                part = block.iloc[start : start + ROWS_PER_PARTITION]
-                futures.append(client.scatter(part))
-                lengths.append(len(part))
+            futures.append(client.scatter(block))
+            lengths.append(len(block))
         assert blocks.read is not None
         return futures, lengths, file_read(path, sum(lengths), blocks.read)
     files = export_files(path)

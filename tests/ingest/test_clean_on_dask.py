@@ -93,3 +93,29 @@ def test_an_export_without_readable_times_stops_with_the_same_sentence(client, t
     with pytest.raises(UserError) as other:
         on_the_cluster(client, path)
     assert str(other.value) == str(one.value) and "all 50" in str(one.value)
+
+
+def test_a_file_read_whole_goes_to_the_cluster_in_blocks_with_the_rows_of_one_process(client, monkeypatch, tmp_path):
+    """A JSON Lines export is parsed whole, then cut into partitions of ROWS_PER_PARTITION rows like a CSV's."""
+    monkeypatch.setattr(partitioned, "ROWS_PER_PARTITION", 700)
+    path = tmp_path / "search_contents_2026-08-01.jsonl"
+    write_mediacrawler_2026_jsonl(read_kaggle(SAMPLE), path)
+    _, lengths, read = partitioned.read_partitions(client, path, 0.05)
+    assert lengths == [700] * 5 + [4117 - 3500] and read.format == "jsonl" and read.files == [path.name]
+    assert_same(on_the_cluster(client, path), in_one_process(path))
+
+
+def test_a_path_that_is_not_there_stops_with_the_sentence_of_one_process(client, tmp_path):
+    path = tmp_path / "crawl.csv"
+    with pytest.raises(UserError) as one:
+        in_one_process(path)
+    with pytest.raises(UserError) as other:
+        on_the_cluster(client, path)
+    assert (
+        str(other.value)
+        == str(one.value)
+        == (
+            f"{path} does not exist; point data.raw at a .csv, .tsv, .json, .jsonl, .xlsx or .db/.sqlite crawl export or a "
+            "folder of them (see README, 'Your own crawl')."
+        )
+    )
