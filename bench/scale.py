@@ -1,6 +1,7 @@
 """Benchmark (not a test): every stage but the transformer encoder at 4k, 40k and 200k posts, with either engine.
 
     python bench/scale.py [--sizes 4000 40000 200000] [--encoder tfidf] [--engines pandas dask] [--embed-workers 1 2]
+                          [--embed-posts 40000]
 
 For each size it generates a crawl with ``rednote.synthetic.sample``, copies the repository's code and
 params into a temporary folder, points ``data.raw`` at the crawl, and runs each stage script in
@@ -8,21 +9,28 @@ pipeline order as its own process, once per engine (``REDNOTE_ENGINE``; under ``
 starts its own local cluster, one single-threaded worker per core, as a user's run does). For each stage it
 measures wall time and peak memory summed over the stage's process and every process it started (the Dask
 scheduler and workers): the resident memory of that process tree, sampled every 50 ms, or the stage process's own
-peak (``os.wait4``) where that is higher. It prints a table per engine, the growth exponent of the total time from
-the middle size to the largest (``log(t_large / t_mid) / log(n_large / n_mid)``; 1.0 is linear), and per engine
-the line ``posts=<n> engine=<e> total_s=<t> peak_mb=<m> clean_label_peak_mb=<c> exponent=<x>``.
+peak (``os.wait4``) where that is higher. The first engine runs every stage; a later one runs only the stages whose
+work the engine moves (:data:`ENGINE_STAGES`), and the benchmark stops unless they wrote the first engine's bytes (so
+every later stage would read the same files; its times are the first engine's). It prints a table per engine, the
+growth exponent of the total time from the middle size to the largest (``log(t_large / t_mid) / log(n_large /
+n_mid)``; 1.0 is linear), and per engine the line
+``posts=<n> engine=<e> total_s=<t> peak_mb=<m> clean_label_peak_mb=<c> exponent=<x>``.
 
 The offline encoder used is ``tfidf`` by default; ``use`` (USE-multilingual) embeds a few hundred
 user texts/s on 2 idle cores, minutes at 200k posts (its memo, here a fresh folder per run, makes
-re-runs cheap). ``--embed-workers 1 2`` then runs the embed stage with ``use`` on the largest crawl on a Dask
-cluster of each number of single-threaded workers (fresh memo each time) and prints its texts/s, the line
-``embed_workers=<n> texts=<t> seconds=<s> texts_per_s=<r>`` for each, and the speed-up of the last over the first.
+re-runs cheap). ``--embed-workers 1 2`` then runs the embed stage with ``use`` on a Dask cluster of each number of
+single-threaded workers (fresh memo each time), over the users of a crawl of ``--embed-posts`` posts (generated and
+labelled in the same run; the 1.5 million users of 2,000,000 posts would take hours), and prints its texts/s, the
+line ``embed_workers=<n> texts=<t> seconds=<s> texts_per_s=<r>`` for each, and the speed-up of the last over the
+first. Its seconds run from the first text sent to the last vector back: the cluster's start and each worker's
+loading of the encoder included.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import math
 import os
 import platform
@@ -53,6 +61,8 @@ STAGES = (
     "survival",
     "findings",
 )
+#: The stages whose work ``REDNOTE_ENGINE`` moves (embed too, but only for a pretrained encoder: ``--embed-workers``).
+ENGINE_STAGES = ("clean", "label")
 #: Extra rows: the embed stage again with another encoder, after the pipeline (not counted in the total).
 EXTRA_ENCODERS = ("fasttext",)
 #: A crawl the bench generates is not the bundled sample: its pseudonyms need a key from outside git.
@@ -72,7 +82,8 @@ def run_stage(repo: Path, stage: str, env: dict[str, str] | None = None) -> tupl
     """Run ``python stages/<stage>.py`` in ``repo`` with ``env`` added; return (seconds, peak MB of its process tree,
     its stderr)."""
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", REDNOTE_EMBED_CACHE=str(repo / "memo"),  # starts empty
-               REDNOTE_PSEUDONYM_KEY=BENCH_KEY, **(env or {}))  # fmt: skip
+               REDNOTE_PSEUDONYM_KEY=BENCH_KEY, **(env or {}),
+               PYTHONPATH=str(repo))  # the copy's package, not an editable install's: edits meanwhile change nothing # fmt: skip
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, f"stages/{stage}.py"], cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -111,6 +122,27 @@ def prepare(workdir: Path, posts: int, encoder: str) -> Path:
     return copy_code(workdir / f"repo_{posts}", {"data.raw": str(raw), "embed.encoder": encoder})
 
 
+def digests(repo: Path) -> dict[str, str]:
+    """The MD5 of every file the stages have written in ``repo`` so far (its ``data`` and ``metrics`` folders)."""
+    files = [p for folder in ("data", "metrics") for p in sorted((repo / folder).rglob("*")) if p.is_file()]
+    return {str(p.relative_to(repo)): hashlib.md5(p.read_bytes()).hexdigest() for p in files}
+
+
+def run_engine(repo: Path, engine: str, stages: list[str], first: dict[str, str] | None) -> tuple[dict, dict]:
+    """Run ``stages`` under ``engine`` (only :data:`ENGINE_STAGES` unless ``first`` is None); return each stage's
+    (seconds, peak MB) and the digests after the last engine stage, which must be ``first``'s when given."""
+    env, measured, written = {"REDNOTE_ENGINE": engine}, {}, {}
+    for stage in stages if first is None else [s for s in stages if s in ENGINE_STAGES]:
+        measured[stage] = run_stage(repo, stage, env)[:2]
+        if stage == ENGINE_STAGES[-1]:
+            written = digests(repo)
+    if first is not None:
+        differ = sorted(name for name, digest in first.items() if written.get(name) != digest)
+        if differ:
+            raise SystemExit(f"engine {engine} wrote other bytes than the first engine: {', '.join(differ)}")
+    return measured, written
+
+
 def embed_speed(repo: Path, workers: int) -> tuple[int, float, float]:
     """The embed stage with ``use`` on a Dask cluster of ``workers`` single-threaded workers, fresh memo: (texts
     embedded, seconds, texts/s) from its log line."""
@@ -129,6 +161,7 @@ def main() -> None:
     parser.add_argument("--encoder", default="tfidf", choices=["tfidf", "use"])
     parser.add_argument("--engines", nargs="+", default=["pandas"], choices=["pandas", "dask"])
     parser.add_argument("--embed-workers", type=int, nargs="*", default=[])
+    parser.add_argument("--embed-posts", type=int, default=40000)
     args = parser.parse_args()
     stages = [s for s in STAGES if (ROOT / "stages" / f"{s}.py").exists()]
     print(
@@ -141,24 +174,32 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="rednote-scale-") as tmp:
         for posts in args.sizes:
             repo = prepare(Path(tmp), posts, args.encoder)
+            first: dict[str, str] | None = None
             for engine in args.engines:
                 set_params(repo, {"embed.encoder": args.encoder})
                 shutil.rmtree(repo / "memo", ignore_errors=True)
-                env = {"REDNOTE_ENGINE": engine}
-                results[engine][posts] = {stage: run_stage(repo, stage, env)[:2] for stage in stages}
+                results[engine][posts], written = run_engine(repo, engine, stages, first)
+                first = first or written
             for encoder in EXTRA_ENCODERS:
                 set_params(repo, {"embed.encoder": encoder})
                 extra[posts][f"embed[{encoder}]"] = run_stage(repo, "embed")[:2]
-            if posts == args.sizes[-1]:
-                speeds = {n: embed_speed(repo, n) for n in args.embed_workers}
             shutil.rmtree(repo)
-    for engine in args.engines:
-        report(engine, results[engine], extra if engine == args.engines[0] else {}, stages, args.sizes)
+        if args.embed_workers:
+            repo = prepare(Path(tmp), args.embed_posts, args.encoder)
+            for stage in stages[: stages.index("label") + 1]:
+                run_stage(repo, stage)
+            speeds = {n: embed_speed(repo, n) for n in args.embed_workers}
+    base = results[args.engines[0]]
+    for engine in args.engines:  # a later engine's other stages read the first engine's bytes: their times are its
+        full = {n: base[n] | results[engine][n] for n in args.sizes}
+        report(engine, full, extra if engine == args.engines[0] else {}, stages, args.sizes)
+        if engine != args.engines[0]:
+            print(f"(stages but {', '.join(ENGINE_STAGES)}: {args.engines[0]}'s, run on the same bytes)")
     for workers, (texts, seconds, rate) in speeds.items():
         print(f"embed_workers={workers} texts={texts} seconds={seconds:.1f} texts_per_s={rate:.1f}")
     if len(speeds) > 1:
-        first, last = min(speeds), max(speeds)
-        print(f"embed speed-up of {last} workers over {first}: {speeds[last][2] / speeds[first][2]:.2f}x")
+        least, most = min(speeds), max(speeds)
+        print(f"embed speed-up of {most} workers over {least}: {speeds[most][2] / speeds[least][2]:.2f}x")
     print(f"load average after {os.getloadavg()[0]:.2f}")
 
 
