@@ -134,6 +134,7 @@ def run_engine(repo: Path, engine: str, stages: list[str], first: dict[str, str]
     env, measured, written = {"REDNOTE_ENGINE": engine}, {}, {}
     for stage in stages if first is None else [s for s in stages if s in ENGINE_STAGES]:
         measured[stage] = run_stage(repo, stage, env)[:2]
+        print(f"  {engine} {stage}: {measured[stage][0]:.1f} s, {measured[stage][1]:.0f} MB", flush=True)  # progress
         if stage == ENGINE_STAGES[-1]:
             written = digests(repo)
     if first is not None:
@@ -188,7 +189,7 @@ def main() -> None:
             repo = prepare(Path(tmp), args.embed_posts, args.encoder)
             for stage in stages[: stages.index("label") + 1]:
                 run_stage(repo, stage)
-            speeds = {n: embed_speed(repo, n) for n in args.embed_workers}
+            speeds = {n: embed_speed(repo, n) for n in args.embed_workers}  # (printed below)
     base = results[args.engines[0]]
     for engine in args.engines:  # a later engine's other stages read the first engine's bytes: their times are its
         full = {n: base[n] | results[engine][n] for n in args.sizes}
