@@ -2,6 +2,8 @@
 
 import pandas as pd
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from rednote.survival.durations import at_risk_after_landmark, time_to_silence
 
@@ -76,3 +78,36 @@ def test_at_risk_at_the_landmark_means_not_yet_silent_when_the_watch_ends(second
     # a last post on day 6, the watch's last day, is a silence from the landmark on; one on day 7 is not
     out = run([("a", "2025-01-01"), ("a", second)], silence_days=7)
     assert at_risk_after_landmark(out.reset_index()).tolist() == [at_risk]
+
+
+def day_by_day(post_days: set[int], watched: int, silence_days: int) -> tuple[int, int]:
+    """(duration, event) read off a calendar: the first day ``t`` after a post day whose ``silence_days`` days from
+    ``t`` on all lie in the crawl (days ``0 .. watched - 1``) and hold no post; censored on the last day a silence
+    could start (``watched - silence_days``) when there is none."""
+    for t in range(1, watched - silence_days + 1):
+        if t - 1 in post_days and not post_days & set(range(t, t + silence_days)):
+            return t, 1
+    return max(watched - silence_days, 1), 0
+
+
+@given(
+    users=st.lists(st.tuples(st.integers(0, 40), st.lists(st.integers(0, 70), max_size=8)), min_size=1, max_size=6),
+    silence_days=st.integers(1, 16),
+    landmark_days=st.integers(1, 14),
+)
+def test_durations_are_those_read_off_a_calendar_day_by_day(users, silence_days, landmark_days):
+    """Users whose first post is on day ``first`` of the crawl (1 January + first), with later posts some days after
+    it (some after the crawl's end, 59 days on), against :func:`day_by_day`."""
+    day0 = pd.Timestamp("2025-01-01")
+    rows, expected = [], {}
+    for i, (first, later) in enumerate(users):
+        name = f"u{i}"
+        rows += [(name, day0 + pd.Timedelta(days=first, hours=9))]
+        rows += [(name, day0 + pd.Timedelta(days=first + d, hours=d % 24, minutes=7)) for d in later]
+        watched = (END - day0).days - first
+        seen = {0} | {d for d in later if d < watched}
+        expected[name] = (*day_by_day(seen, watched, silence_days), landmark_days)
+    assume(max(first for first, _ in users) < (END - day0).days - silence_days)  # check_silence_days's condition
+    out = run(rows, silence_days=silence_days, landmark_days=landmark_days)
+    got = {u: (int(r.duration), int(r.event), int(r.landmark_day)) for u, r in out.iterrows()}
+    assert got == expected
