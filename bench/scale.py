@@ -1,7 +1,7 @@
 """Benchmark (not a test): every stage but the transformer encoder at 4k, 40k and 200k posts, with either engine.
 
     python bench/scale.py [--sizes 4000 40000 200000] [--encoder tfidf] [--engines pandas dask] [--embed-workers 1 2]
-                          [--embed-posts 40000]
+                          [--embed-posts 40000] [--stages key clean label]
 
 For each size it generates a crawl with ``rednote.synthetic.sample``, copies the repository's code and
 params into a temporary folder, points ``data.raw`` at the crawl, and runs each stage script in
@@ -163,8 +163,9 @@ def main() -> None:
     parser.add_argument("--engines", nargs="+", default=["pandas"], choices=["pandas", "dask"])
     parser.add_argument("--embed-workers", type=int, nargs="*", default=[])
     parser.add_argument("--embed-posts", type=int, default=40000)
+    parser.add_argument("--stages", nargs="+", choices=STAGES, help="run only these (in pipeline order; default all)")
     args = parser.parse_args()
-    stages = [s for s in STAGES if (ROOT / "stages" / f"{s}.py").exists()]
+    stages = [s for s in STAGES if (ROOT / "stages" / f"{s}.py").exists() and s in (args.stages or STAGES)]
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
         f"encoder={args.encoder}; engines={' '.join(args.engines)}; load average before {os.getloadavg()[0]:.2f}"
@@ -181,13 +182,13 @@ def main() -> None:
                 shutil.rmtree(repo / "memo", ignore_errors=True)
                 results[engine][posts], written = run_engine(repo, engine, stages, first)
                 first = first or written
-            for encoder in EXTRA_ENCODERS:
+            for encoder in EXTRA_ENCODERS if "embed" in stages else ():
                 set_params(repo, {"embed.encoder": encoder})
                 extra[posts][f"embed[{encoder}]"] = run_stage(repo, "embed")[:2]
             shutil.rmtree(repo)
         if args.embed_workers:
             repo = prepare(Path(tmp), args.embed_posts, args.encoder)
-            for stage in stages[: stages.index("label") + 1]:
+            for stage in STAGES[: STAGES.index("label") + 1]:
                 run_stage(repo, stage)
             speeds = {n: embed_speed(repo, n) for n in args.embed_workers}  # (printed below)
     base = results[args.engines[0]]
