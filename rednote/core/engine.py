@@ -30,6 +30,13 @@ ENGINES = ("pandas", "dask")
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 #: Seconds to wait for a named scheduler before saying that none answers.
 CONNECT_TIMEOUT = 30
+#: The variable for each local worker's memory limit, and its default (README *Past one machine*).
+MEMORY_ENV = "REDNOTE_WORKER_MEMORY"
+WORKER_MEMORY = "1.25GiB"
+#: A local worker near its limit writes what it holds to disk (Dask's default thresholds: from 60% of the limit by
+#: its own count, 70% by the process's) but never pauses nor is killed: memory a worker cannot write out (a loaded
+#: encoder, a task's working set) would otherwise stall or restart it.
+LOCAL_MEMORY = {"distributed.worker.memory.pause": False, "distributed.worker.memory.terminate": False}
 #: Rows per partition where a stage cuts a table into partitions itself.
 ROWS_PER_PARTITION = 100_000
 #: Dask settings under which partitions stay the pandas frames the stages' functions made (no conversion to Arrow
@@ -47,10 +54,32 @@ def engine(environ: Mapping[str, str] = os.environ) -> str:
     return name
 
 
+def worker_memory(environ: Mapping[str, str] = os.environ) -> int | str:
+    """Each local worker's memory limit: ``REDNOTE_WORKER_MEMORY`` in bytes or with a unit (``1.5GiB``, ``800MB``),
+    ``auto`` for Dask's own split of the machine's memory, or :data:`WORKER_MEMORY`. Near it a worker writes what it
+    holds to disk (:data:`LOCAL_MEMORY`), which is what bounds a crawl's memory."""
+    value = environ.get(MEMORY_ENV, "").strip() or WORKER_MEMORY
+    if value.lower() == "auto":
+        return "auto"
+    from dask.utils import parse_bytes
+
+    try:
+        limit = parse_bytes(value)
+    except ValueError:
+        limit = 0
+    if limit < 2**28:
+        raise UserError(
+            f"{MEMORY_ENV}={value!r} is not a memory limit a worker can run in; give bytes with a unit of at least "
+            f"256MiB (e.g. {WORKER_MEMORY}), or auto for Dask's split of the machine's memory."
+        )
+    return limit
+
+
 @contextmanager
 def dask_client(environ: Mapping[str, str] = os.environ) -> Iterator[Client]:
     """A Dask client for the stage: attached to ``DASK_SCHEDULER_ADDRESS`` when set, else to a LocalCluster of
     :func:`thread_count` worker processes with one thread each, closed when the stage is done."""
+    import dask
     from distributed import Client, LocalCluster
 
     address = environ.get(SCHEDULER_ENV, "").strip()
@@ -66,10 +95,11 @@ def dask_client(environ: Mapping[str, str] = os.environ) -> Iterator[Client]:
             log.info("Dask: attached to %s (%d workers)", address, len(client.scheduler_info()["workers"]))
             yield client
         return
-    workers = thread_count()
+    workers, memory = thread_count(), worker_memory(environ)
     with (
-        LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cluster,
+        dask.config.set(LOCAL_MEMORY),  # the nannies hand the workers this configuration
+        LocalCluster(n_workers=workers, threads_per_worker=1, memory_limit=memory, dashboard_address=None) as cluster,
         Client(cluster) as client,
     ):
-        log.info("Dask: a local cluster of %d single-threaded workers", workers)
+        log.info("Dask: a local cluster of %d single-threaded workers, memory limit %s each", workers, memory)
         yield client
