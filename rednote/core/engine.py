@@ -32,7 +32,7 @@ SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 CONNECT_TIMEOUT = 30
 #: The variable for each local worker's memory limit, and its default (README *Past one machine*).
 MEMORY_ENV = "REDNOTE_WORKER_MEMORY"
-WORKER_MEMORY = "1.25GiB"
+WORKER_MEMORY = "auto"
 #: A local worker near its limit writes what it holds to disk (Dask's default thresholds: from 60% of the limit by
 #: its own count, 70% by the process's) but never pauses nor is killed: memory a worker cannot write out (a loaded
 #: encoder, a task's working set) would otherwise stall or restart it.
@@ -55,9 +55,9 @@ def engine(environ: Mapping[str, str] = os.environ) -> str:
 
 
 def worker_memory(environ: Mapping[str, str] = os.environ) -> int | str:
-    """Each local worker's memory limit: ``REDNOTE_WORKER_MEMORY`` in bytes or with a unit (``1.5GiB``, ``800MB``),
-    ``auto`` for Dask's own split of the machine's memory, or :data:`WORKER_MEMORY`. Near it a worker writes what it
-    holds to disk (:data:`LOCAL_MEMORY`), which is what bounds a crawl's memory."""
+    """Each local worker's memory limit: ``REDNOTE_WORKER_MEMORY`` in bytes or with a unit (``3GiB``, ``800MB``), or
+    ``auto`` (:data:`WORKER_MEMORY`, the default: Dask's own split of the machine's memory among the workers). Near
+    it a worker writes what it holds to disk (:data:`LOCAL_MEMORY`)."""
     value = environ.get(MEMORY_ENV, "").strip() or WORKER_MEMORY
     if value.lower() == "auto":
         return "auto"
@@ -70,7 +70,7 @@ def worker_memory(environ: Mapping[str, str] = os.environ) -> int | str:
     if limit < 2**28:
         raise UserError(
             f"{MEMORY_ENV}={value!r} is not a memory limit a worker can run in; give bytes with a unit of at least "
-            f"256MiB (e.g. {WORKER_MEMORY}), or auto for Dask's split of the machine's memory."
+            f"256MiB (e.g. 3GiB), or auto for Dask's split of the machine's memory."
         )
     return limit
 

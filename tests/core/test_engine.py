@@ -31,7 +31,8 @@ def test_a_scheduler_that_does_not_answer_is_one_sentence(monkeypatch):
 
 
 def test_a_local_workers_memory_limit_is_read_with_its_unit_or_left_to_dask():
-    assert worker_memory({}) == worker_memory({"REDNOTE_WORKER_MEMORY": WORKER_MEMORY}) == 1.25 * 2**30
+    assert worker_memory({}) == worker_memory({"REDNOTE_WORKER_MEMORY": WORKER_MEMORY}) == "auto"
+    assert worker_memory({"REDNOTE_WORKER_MEMORY": "1.25GiB"}) == 1.25 * 2**30
     assert worker_memory({"REDNOTE_WORKER_MEMORY": " 800MB "}) == 800 * 10**6
     assert worker_memory({"REDNOTE_WORKER_MEMORY": "2 GiB"}) == 2 * 2**30
     assert worker_memory({"REDNOTE_WORKER_MEMORY": "AUTO"}) == "auto"
