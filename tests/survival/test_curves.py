@@ -38,6 +38,18 @@ def test_small_groups_and_users_in_none_are_left_out_and_counted():
     assert out.summary()["groups"]["a"]["users"] == 12
 
 
+def test_groups_of_exactly_min_users_are_kept_largest_first_and_missing_labels_are_no_group():
+    """w2 has 5 users, w1 exactly min_users (3), w3 two; four users have no label (three None, one NaN): more than
+    min_users, they still make no group."""
+    groups = pd.Series(["w1"] * 3 + ["w2"] * 5 + ["w3"] * 2 + [None, None, None, np.nan], dtype=object)
+    duration, event = np.arange(1, 15), np.ones(14, dtype=int)
+    out = compare_groups("g", groups, duration, event, 0.95, 3)
+    assert [(c.name, c.users) for c in out.curves] == [("w2", 5), ("w1", 3)]  # by size, not by name
+    assert out.left_out == 6 and out.logrank_p is not None
+    named = compare_groups("g", groups, duration, event, 0.95, 3, by_name=True)
+    assert [c.name for c in named.curves] == ["w1", "w2"]
+
+
 def test_weeks_are_shown_in_calendar_order_not_by_size():
     groups = pd.Series(["08 Jan–14 Jan"] * 30 + ["01 Jan–07 Jan"] * 10)
     out = compare_groups("arrival_week", groups, np.arange(1, 41), np.ones(40, dtype=int), 0.95, 5, by_name=True)

@@ -65,7 +65,16 @@ def test_a_silence_that_leaves_no_room_after_the_last_arrival_is_one_sentence():
 
     with pytest.raises(UserError, match="at most 28"):
         check_silence_days(pd.Series(pd.to_datetime(["2025-01-31"])), END, 40)
+    with pytest.raises(UserError, match="at most 28"):  # a silence would start on 1 February: 28 days, not 29
+        check_silence_days(pd.Series(pd.to_datetime(["2025-01-31"])), END, 29)
     check_silence_days(pd.Series(pd.to_datetime(["2025-01-31"])), END, 28)
+    with pytest.raises(UserError) as stop:  # no day at all after the last arrival: the advice is still a valid value
+        check_silence_days(pd.Series(pd.to_datetime(["2025-01-03", "2025-02-28"])), END, 3)
+    assert str(stop.value) == (
+        "survival.silence_days=3 needs that many days of the crawl after a silence starts, but the last user's first "
+        "post (2025-02-28) is followed by 0 day(s) up to the crawl's end; set survival.silence_days to at most 1 or "
+        "watch longer (label.target_end)."
+    )
 
 
 def test_posts_after_the_crawl_end_are_not_seen():
