@@ -80,6 +80,10 @@ def test_a_silence_that_leaves_no_room_after_the_last_arrival_is_one_sentence():
 def test_posts_after_the_crawl_end_are_not_seen():
     out = run([("a", "2025-02-10"), ("a", "2025-03-02")])
     assert out.loc["a", ["duration", "event"]].tolist() == [1, 1]
+    # posting on 20 February, the crawl cannot tell whether the next 14 days are silent: censored on the last day a
+    # silence can be seen to start (15 February, day 5), whatever the user posted after the crawl ended
+    out = run([("a", "2025-02-10"), ("a", "2025-02-20"), ("a", "2025-03-15")])
+    assert out.loc["a", ["duration", "event"]].tolist() == [5, 0]
 
 
 @pytest.mark.parametrize(("second", "at_risk"), [("2025-01-07", False), ("2025-01-08", True)])
