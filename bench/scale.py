@@ -9,7 +9,8 @@ pipeline order as its own process, once per engine (``REDNOTE_ENGINE``; under ``
 starts its own local cluster, one single-threaded worker per core, as a user's run does). For each stage it
 measures wall time and peak memory summed over the stage's process and every process it started (the Dask
 scheduler and workers): the resident memory of that process tree, sampled every 50 ms, or the stage process's own
-peak (``os.wait4``) where that is higher. The first engine runs every stage; a later one runs only the stages whose
+peak (``os.wait4``) where that is higher; for a stage that started other processes it also prints where the peak
+was: the stage process's resident memory and each other process's at that moment. The first engine runs every stage; a later one runs only the stages whose
 work the engine moves (:data:`ENGINE_STAGES`), and the benchmark stops unless they wrote the first engine's bytes (so
 every later stage would read the same files; its times are the first engine's). It prints a table per engine, the
 growth exponent of the total time from the middle size to the largest (``log(t_large / t_mid) / log(n_large /
@@ -69,13 +70,14 @@ EXTRA_ENCODERS = ("fasttext",)
 BENCH_KEY = "bench-only pseudonym key, not a secret"
 
 
-def tree_rss(process: psutil.Process) -> int:
-    """Resident bytes of ``process`` and all its descendants now (those that end meanwhile count 0)."""
-    total = 0
+def tree_rss(process: psutil.Process) -> list[int]:
+    """Resident bytes of ``process`` and of each of its descendants now, in that order (those that end meanwhile
+    count 0)."""
+    sizes = []
     for p in [process, *process.children(recursive=True)]:
         with contextlib.suppress(psutil.Error):
-            total += p.memory_info().rss
-    return total
+            sizes.append(p.memory_info().rss)
+    return sizes
 
 
 def run_stage(repo: Path, stage: str, env: dict[str, str] | None = None) -> tuple[float, float, str]:
@@ -88,15 +90,17 @@ def run_stage(repo: Path, stage: str, env: dict[str, str] | None = None) -> tupl
     proc = subprocess.Popen(
         [sys.executable, f"stages/{stage}.py"], cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
-    peak, done = [0], threading.Event()
+    peak, at_peak, done = [0], [[0]], threading.Event()
 
     def sample() -> None:
         tree = psutil.Process(proc.pid)
         while not done.is_set():
             try:
-                peak[0] = max(peak[0], tree_rss(tree))
+                sizes = tree_rss(tree)
             except psutil.Error:
                 return
+            if sum(sizes) > peak[0]:
+                peak[0], at_peak[0] = sum(sizes), sizes
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -108,6 +112,9 @@ def run_stage(repo: Path, stage: str, env: dict[str, str] | None = None) -> tupl
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"stage {stage} failed:\n{stderr[-3000:]}")
+    stage_mb, *others = (size // 2**20 for size in at_peak[0])
+    if others:  # where the peak was: the stage's process, and the processes it started (a Dask cluster's)
+        print(f"    at the peak: stage process {stage_mb} MB, others {sorted(others, reverse=True)} MB", flush=True)
     return seconds, max(peak[0] / 2**20, usage.ru_maxrss / 1024), stderr  # ru_maxrss is in KiB on Linux
 
 

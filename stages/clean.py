@@ -3,10 +3,9 @@ de-duplicated, pseudonymized), comments.parquet (who of them commented when, whe
 + data quality (which crawler, layout and format it recognised, what it recovered and dropped)."""
 
 import logging
-from contextlib import nullcontext
 
 from rednote.core.artifacts import DATA_QUALITY, KEY_FINGERPRINT
-from rednote.core.engine import dask_client, engine
+from rednote.core.engine import cluster_and_scratch, engine
 from rednote.core.errors import UserError
 from rednote.core.io import read_json, write_json, write_parts, write_table
 from rednote.core.params import load_params
@@ -23,16 +22,16 @@ log = logging.getLogger("rednote.clean")
 def main() -> None:
     params = load_params()
     data, p = params.data, params.clean
-    on_dask = engine() == "dask"  # checked before any work
+    engine()  # the engine named is checked before any work
     key = pseudonym_key(data.raw)
     if key.fingerprint() != read_json(KEY_FINGERPRINT)["fingerprint"]:
         raise UserError(f"the pseudonym key ({key.origin}) changed since the key stage ran; run `dvc repro` again.")
     window, zone = Window.of(p.window_start, p.window_end), p.export_timezone
     limits = (p.max_malformed_share, p.max_unreadable_time_share)
-    with dask_client() if on_dask else nullcontext() as client:  # the posts are written while the cluster holds them
-        if client:
+    with cluster_and_scratch(data.posts) as (client, folder):  # the posts are written while the cluster holds them
+        if client and folder:
             parts, authors, quality, read = clean_on_cluster(
-                client, data.raw, limits[0], window, key.secret, limits[1], zone
+                client, data.raw, limits[0], window, key.secret, limits[1], zone, folder
             )
         else:
             raw, read = read_export(data.raw, limits[0])

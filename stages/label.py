@@ -1,10 +1,9 @@
 """label: posts → one row per cohort user: features from their watch, text, tokens, `retained`, split."""
 
 import logging
-from contextlib import nullcontext
 
 from rednote.core.artifacts import COHORT
-from rednote.core.engine import dask_client, engine
+from rednote.core.engine import cluster_and_scratch
 from rednote.core.io import read_table, write_json, write_parts
 from rednote.core.params import load_params
 from rednote.core.stage import run
@@ -20,9 +19,9 @@ def main() -> None:
     params = load_params()
     data, p, s = params.data, params.label, params.split
     stop_words = frozenset(map(str, p.extra_stop_words))
-    with dask_client() if engine() == "dask" else nullcontext() as client:  # written while the cluster holds them
-        if client:
-            users, chosen, kept = label_on_cluster(client, data.posts, read_table(data.comments), p, stop_words)
+    with cluster_and_scratch(data.users) as (client, folder):  # written while the scratch folder holds them
+        if client and folder:
+            users, chosen, kept = label_on_cluster(client, data.posts, read_table(data.comments), p, stop_words, folder)
         else:
             posts = read_table(data.posts)
             users, chosen = label_users(posts, p, data.posts, read_table(data.comments))

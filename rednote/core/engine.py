@@ -14,9 +14,11 @@ import logging
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rednote.core.errors import UserError
+from rednote.core.scratch import scratch_folder
 from rednote.core.threads import thread_count
 
 if TYPE_CHECKING:
@@ -39,9 +41,10 @@ WORKER_MEMORY = "auto"
 LOCAL_MEMORY = {"distributed.worker.memory.pause": False, "distributed.worker.memory.terminate": False}
 #: Rows per partition where a stage cuts a table into partitions itself.
 ROWS_PER_PARTITION = 100_000
-#: Dask settings under which partitions stay the pandas frames the stages' functions made (no conversion to Arrow
-#: strings, a shuffle of pickled frames): what makes the engines' bytes equal.
-DASK_CONFIG = {"dataframe.convert-string": False, "dataframe.shuffle.method": "tasks"}
+#: Dask settings for the stages' graphs: partitions stay the pandas frames the stages' functions made (no conversion
+#: to Arrow strings: what makes the engines' bytes equal), and shuffles are Dask's peer-to-peer ones, which keep what
+#: they move on the workers' disks rather than in their memory (a task-based shuffle holds every partition).
+DASK_CONFIG = {"dataframe.convert-string": False, "dataframe.shuffle.method": "p2p"}
 
 
 def engine(environ: Mapping[str, str] = os.environ) -> str:
@@ -103,3 +106,17 @@ def dask_client(environ: Mapping[str, str] = os.environ) -> Iterator[Client]:
     ):
         log.info("Dask: a local cluster of %d single-threaded workers, memory limit %s each", workers, memory)
         yield client
+
+
+@contextmanager
+def cluster_and_scratch(
+    beside: str | Path, environ: Mapping[str, str] = os.environ
+) -> Iterator[tuple[Client, Path] | tuple[None, None]]:
+    """For a stage writing ``beside``: under the Dask engine, its client (:func:`dask_client`) and a scratch folder
+    for its partitions (:func:`rednote.core.scratch.scratch_folder`), both closed when the stage is done; under the
+    pandas engine, ``(None, None)``."""
+    if engine(environ) != "dask":
+        yield None, None
+        return
+    with dask_client(environ) as client, scratch_folder(beside, environ) as folder:
+        yield client, folder

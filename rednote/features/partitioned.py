@@ -3,9 +3,11 @@ on partitions of whole users.
 
 What compares users with each other stays with the stage on two columns of the posts (``user_id``, ``created_at``):
 the watch windows and their checks, the cohort and its counts, the account features' fill, the split. What grows
-with the crawl runs on the workers, over the posts shuffled by author: each user's features, text and tags
-(:func:`~rednote.features.cohort.user_rows`), their jieba tokens, and their day-by-day activity. The functions are the
-pandas engine's, so the users table and the sequences are the same.
+with the crawl runs on the workers, over the posts sorted by author into ranges of users (a disk-backed shuffle):
+each user's features, text and tags (:func:`~rednote.features.cohort.user_rows`), their jieba tokens, and their
+day-by-day activity, each range written to a file of the stage's scratch folder (:mod:`rednote.core.scratch`) and
+read back in order as the tables are written. The functions are the pandas engine's, so the users table and the
+sequences are the same.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pandas as pd
 
 from rednote.core.engine import DASK_CONFIG, ROWS_PER_PARTITION
 from rednote.core.params import LabelParams
+from rednote.core.scratch import put, take
 from rednote.core.window import Window
 from rednote.features.cohort import label_users, user_rows
 from rednote.features.sequences import activity_sequences, longest_watch
@@ -49,55 +52,46 @@ def _part(
     windows: pd.DataFrame,
     comments: pd.DataFrame | None,
     stop_words: frozenset[str],
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+    out: tuple[Path, Path],
+) -> tuple[pd.DataFrame, str, str]:
     """One partition of whole authors: their rows with tokens, and the day-by-day activity of every one of them
-    (as long as the longest watch of all users, so that the parts line up)."""
+    (as long as the longest watch of all users, so that the parts line up), written to the files ``out``; the rows
+    with the :data:`LARGE_COLUMNS` left empty (None), and the two files."""
     rows = tokenized_rows(posts, Window.of(p.observe_start, p.observe_end), windows, comments, stop_words)
-    return rows, activity_sequences(posts, rows, longest_watch(windows))
+    sequences = activity_sequences(posts, rows, longest_watch(windows))
+    return rows.assign(**dict.fromkeys(LARGE_COLUMNS)), put(rows, out[0]), put(sequences, out[1])
 
 
-#: The users table's columns that grow with the crawl (a user's words): they stay on the cluster until written.
+#: The users table's columns that grow with the crawl (a user's words): they stay in files until written.
 LARGE_COLUMNS = ("text", "tags", "tokens")
-
-
-def _small(part: tuple[pd.DataFrame, pd.DataFrame]) -> pd.DataFrame:
-    """A partition's user rows with the :data:`LARGE_COLUMNS` left empty (None), in their places."""
-    return part[0].assign(**dict.fromkeys(LARGE_COLUMNS))
-
-
-def _between(which: int, low: str, high: str, *parts: tuple[pd.DataFrame, pd.DataFrame]) -> pd.DataFrame:
-    """The rows (``which`` 0) or sequences (1) of the users from ``low`` to ``high`` in every partition."""
-    pieces = [part[which].loc[part[which]["user_id"].between(low, high)] for part in parts]
-    return pd.concat([piece for piece in pieces if len(piece)] or pieces[:1])
 
 
 @dataclass
 class OnCluster:
-    """The partitions of :func:`label_on_cluster` (each: user rows with tokens, and sequences), kept on the cluster."""
+    """The partitions of :func:`label_on_cluster`, in user id order: each a file of user rows with tokens and a file
+    of their sequences."""
 
-    client: Client
-    parts: list
+    files: list[tuple[str, str]]
     #: The posts' columns, no rows: what the sequences of a cohort of no user are made from (as one process makes them).
     no_posts: pd.DataFrame
 
     def _blocks(self, users: pd.DataFrame, which: int) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
-        """Each block of ``users`` (sorted by user id, as ``label_users`` gives them) with its users' rows or
-        sequences from the cluster, indexed by user id; one block at a time."""
-        for start in range(0, len(users), ROWS_PER_PARTITION):
-            block = users.iloc[start : start + ROWS_PER_PARTITION]
-            low, high = block["user_id"].iloc[0], block["user_id"].iloc[-1]
-            found = self.client.submit(_between, which, low, high, *self.parts, pure=False).result()
+        """Each part's users of ``users`` (sorted by user id, as ``label_users`` gives them) with their rows
+        (``which`` 0) or sequences (1), indexed by user id; one part at a time."""
+        for files in self.files:
+            found = take(files[which])
+            block = users.loc[users["user_id"].isin(found["user_id"])]
             yield block, found.set_index("user_id").loc[block["user_id"]]
 
     def users(self, users: pd.DataFrame) -> Iterator[pd.DataFrame]:
-        """``users`` (``label_users``' table with the split) with their :data:`LARGE_COLUMNS`, a block at a time."""
+        """``users`` (``label_users``' table with the split) with their :data:`LARGE_COLUMNS`, a part at a time."""
         if not len(users):
             yield users
         for block, found in self._blocks(users, 0):
             yield block.assign(**{name: found[name].to_numpy() for name in LARGE_COLUMNS})
 
     def sequences(self, users: pd.DataFrame) -> Iterator[pd.DataFrame]:
-        """The day-by-day activity of ``users``, in their order, a block at a time."""
+        """The day-by-day activity of ``users``, in their order, a part at a time."""
         if not len(users):
             yield activity_sequences(self.no_posts, users)
         for _, found in self._blocks(users, 1):
@@ -105,31 +99,43 @@ class OnCluster:
 
 
 def label_on_cluster(
-    client: Client, posts_path: str | Path, comments: pd.DataFrame, p: LabelParams, stop_words: frozenset[str]
+    client: Client,
+    posts_path: str | Path,
+    comments: pd.DataFrame,
+    p: LabelParams,
+    stop_words: frozenset[str],
+    folder: Path,
 ) -> tuple[pd.DataFrame, dict, OnCluster]:
     """:func:`~rednote.features.cohort.label_users` of the posts at ``posts_path`` with tokens, on ``client``'s
     cluster, but with the :data:`LARGE_COLUMNS` empty: :meth:`OnCluster.users` fills them in as the table is
     written, and :meth:`OnCluster.sequences` gives the users' day-by-day activity
-    (:func:`~rednote.features.sequences.activity_sequences`)."""
+    (:func:`~rednote.features.sequences.activity_sequences`). The posts are sorted by author into ranges of users
+    (a disk-backed shuffle), and each range's rows and sequences are files of ``folder``."""
     import dask
     import dask.dataframe as dd
 
     keys = pd.read_parquet(posts_path, columns=KEY_COLUMNS)
-    kept: list = []
+    files: list[tuple[str, str]] = []
     empty: list[pd.DataFrame] = []  # the posts' columns, no rows
 
     def make_rows(windows: pd.DataFrame, counted: pd.DataFrame | None) -> pd.DataFrame:
         workers = len(client.scheduler_info()["workers"])
         partitions = max(2 * workers, -(-len(keys) // ROWS_PER_PARTITION))
         with dask.config.set(DASK_CONFIG):
-            posts = dd.read_parquet(posts_path)
+            posts = dd.read_parquet(Path(posts_path).resolve())
             empty.append(posts._meta)
-            by_author = posts.shuffle(on="user_id", npartitions=partitions).to_delayed()
+            by_author = posts.repartition(npartitions=partitions).sort_values("user_id").to_delayed()
+            outs = [(folder / f"rows-{i:05d}.pkl", folder / f"sequences-{i:05d}.pkl") for i in range(len(by_author))]
             [shared] = client.scatter([windows], broadcast=True)
-            kept.extend(client.compute([dask.delayed(_part)(x, p, shared, counted, stop_words) for x in by_author]))
-        small = client.gather([client.submit(_small, part) for part in kept])
+            done = client.gather(
+                client.compute(
+                    [dask.delayed(_part)(x, p, shared, counted, stop_words, o) for x, o in zip(by_author, outs)]
+                )
+            )
+        files.extend((rows, sequences) for _, rows, sequences in done)
+        small = [rows for rows, _, _ in done]
         rows = pd.concat([r for r in small if len(r)] or small[:1])
         return rows.sort_values("user_id", kind="mergesort").reset_index(drop=True)
 
     users, chosen = label_users(keys, p, str(posts_path), comments, make_rows)
-    return users, chosen, OnCluster(client, kept, empty[0])
+    return users, chosen, OnCluster(files, empty[0])

@@ -1,29 +1,32 @@
 """`clean` on a Dask cluster (``REDNOTE_ENGINE=dask``): the same steps as :func:`rednote.ingest.cleaning.clean_posts`,
-run over partitions.
+run over partitions, out of core.
 
 The export is read a file per task when it is a folder (a crawler's daily files), or streamed by the stage's process
 in blocks of :data:`~rednote.core.engine.ROWS_PER_PARTITION` rows when it is one file (a CSV or TSV; other formats
-are read whole, then cut), each block sent to the cluster as it is read. Each partition is parsed on a worker
-(:func:`~rednote.ingest.cleaning.parse_rows`: a row at a time), then shuffled by post identity to find each post's
-first copy (:func:`~rednote.ingest.cleaning.mark_copies`) and by author for what needs all of an author's rows
-(:func:`~rednote.ingest.cleaning.author_days`, the quality counts, the pseudonyms). The kept posts are sorted on the
-cluster as the pandas engine sorts them and come back to the stage a partition at a time, for the writer that
-writes the pandas engine's frame (:func:`rednote.core.io.write_parts`): the file is the same.
-Partitions keep pandas objects as they are (no conversion to Arrow strings, a shuffle of pickled frames), because
-that is what makes the bytes equal.
-"""
+are read whole, then cut). Each partition is parsed on a worker (:func:`~rednote.ingest.cleaning.parse_rows`: a row
+at a time), then shuffled by post identity to find each post's first copy (:func:`~rednote.ingest.cleaning.mark_copies`)
+and by author for what needs all of an author's rows (:func:`~rednote.ingest.cleaning.author_days`, the quality
+counts, the pseudonyms). The kept posts are sorted on the cluster as the pandas engine sorts them and come back to the
+stage a partition at a time, for the writer that writes the pandas engine's frame
+(:func:`rednote.core.io.write_parts`): the file is the same.
+
+Between two steps each partition is a file of the stage's scratch folder (:mod:`rednote.core.scratch`) and the
+shuffles keep theirs on the workers' disks, so the cluster holds the partitions being worked on, not the crawl.
+Partitions keep pandas objects as they are (no conversion to Arrow strings), because that is what makes the bytes
+equal."""
 
 from __future__ import annotations
 
 import functools
-import operator
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from rednote.core.engine import DASK_CONFIG, ROWS_PER_PARTITION
+from rednote.core.scratch import put, take
 from rednote.core.window import Window
 from rednote.ingest.cleaning import (
     POST_ORDER,
@@ -47,40 +50,45 @@ from rednote.ingest.exports import (
 )
 
 if TYPE_CHECKING:
-    from distributed import Client, Future
+    from distributed import Client
 
 
 def read_partitions(
-    client: Client, path: str | Path, max_malformed_share: float
-) -> tuple[list[Future], list[int], ExportRead]:
-    """The export's rows as futures of frames on ``client``'s workers (in export order), their lengths, and what was
-    read (as :func:`~rednote.ingest.exports.read_export` says it)."""
+    client: Client, path: str | Path, max_malformed_share: float, folder: Path
+) -> tuple[list[str], list[int], ExportRead]:
+    """The export's rows as files of frames in ``folder`` (:func:`~rednote.core.scratch.put`; in export order),
+    their lengths, and what was read (as :func:`~rednote.ingest.exports.read_export` says it)."""
     path = Path(path)
     if not path.is_dir():
-        futures, lengths = [], []
+        files: list[str] = []
+        lengths: list[int] = []
         blocks = ExportBlocks(path, max_malformed_share, rows=ROWS_PER_PARTITION)
-        for block in blocks:  # each block on the cluster as it is read: the stage never holds the whole export
-            futures.append(client.scatter(block))
+        for block in blocks:  # each block written as it is read: the stage never holds the whole export
+            files.append(put(block, folder / f"raw-{len(files):05d}.pkl"))
             lengths.append(len(block))
         assert blocks.read is not None
-        return futures, lengths, file_read(path, sum(lengths), blocks.read)
-    files = export_files(path)
-    futures = client.map(read_folder_file, [path] * len(files), files, [max_malformed_share] * len(files), pure=False)
-    heads = client.gather(client.map(_without_frame, futures))
-    kept, read = combine_folder(path, [(name, future, rows, r) for (name, rows, r), future in zip(heads, futures)])
-    rows_of = {future.key: rows for (_, rows, _), future in zip(heads, futures)}
-    return [client.submit(operator.itemgetter(1), f) for f in kept], [rows_of[f.key] for f in kept], read
+        return files, lengths, file_read(path, sum(lengths), blocks.read)
+    names = export_files(path)
+    outs = [folder / f"raw-{i:05d}.pkl" for i in range(len(names))]
+    heads = client.gather(client.map(_read_file, [path] * len(names), names, [max_malformed_share] * len(names), outs))
+    kept, read = combine_folder(path, heads)
+    rows_of = {file: rows for _, file, rows, _ in heads}
+    for file in set(rows_of) - set(kept) - {None}:  # a file of comments only
+        Path(file).unlink()
+    return kept, [rows_of[file] for file in kept], read
 
 
-def _without_frame(file: tuple) -> tuple:
-    name, _, rows, read = file
-    return name, rows, read
+def _read_file(folder: Path, file: Path, max_malformed_share: float, out: Path) -> tuple:
+    """:func:`~rednote.ingest.exports.read_folder_file` with its frame written to ``out`` (None when not notes)."""
+    name, frame, rows, read = read_folder_file(folder, file, max_malformed_share)
+    return name, None if frame is None else put(frame, out), rows, read
 
 
-def _parse(raw: pd.DataFrame, offset: int, window: Window, zone: str) -> tuple[pd.DataFrame, dict, dict]:
-    """One partition parsed, its rows numbered from ``offset`` (their place in the export), its quality counts, and
-    what the checks need: rows with a time and with an author, the printed times read as none, the time span."""
-    rows, quality = parse_rows(raw.reset_index(drop=True), window, zone)
+def _parse(raw: str, offset: int, window: Window, zone: str, out: Path) -> tuple[dict, dict]:
+    """One partition (the file ``raw``, deleted once read) parsed and written to ``out``, its rows numbered from
+    ``offset`` (their place in the export); its quality counts, and what the checks need: rows with a time and with
+    an author, the printed times read as none, the time span, the columns."""
+    rows, quality = parse_rows(take(raw, remove=True).reset_index(drop=True), window, zone)
     rows.index = pd.RangeIndex(offset, offset + len(rows))
     rows["row"] = rows.index
     dated = rows["created_at"]
@@ -90,14 +98,23 @@ def _parse(raw: pd.DataFrame, offset: int, window: Window, zone: str) -> tuple[p
         "printed": rows["printed_time"].dropna(),
         "first": dated.min(),
         "last": dated.max(),
+        "empty": rows.iloc[:0],
     }
-    return rows, quality, summary
+    put(rows, out)
+    return quality, summary
 
 
-def _authors(rows: pd.DataFrame, key: str) -> tuple[pd.DataFrame, dict]:
-    """One partition of whole authors: their kept posts and the quality counts they give."""
+def _authors(rows: pd.DataFrame, key: str, out: Path) -> tuple[dict, int, pd.DataFrame, np.ndarray]:
+    """One partition of whole authors: their kept posts written to ``out``; the quality counts they give, how many
+    posts were kept, the posts' columns and their authors' pseudonyms (each author is in one partition only)."""
     rows = rows.assign(account_created=author_days(rows))
-    return kept_posts(rows, key), row_quality(rows) | author_quality(rows)
+    posts = kept_posts(rows, key)
+    put(posts, out)
+    return row_quality(rows) | author_quality(rows), len(posts), posts.iloc[:0], posts["user_id"].unique()
+
+
+def _put_part(part: pd.DataFrame, out: Path) -> str:
+    return put(part, out)
 
 
 def clean_on_cluster(
@@ -108,19 +125,21 @@ def clean_on_cluster(
     key: str,
     max_unreadable_time_share: float,
     export_timezone: str,
+    folder: Path,
 ) -> tuple[Iterator[pd.DataFrame], pd.Series, dict, ExportRead]:
     """:func:`~rednote.ingest.cleaning.clean_posts` of the export at ``path`` (read with ``read_share``), on
     ``client``'s cluster: the same posts, sorted the same way (time, then post id: a total order, since each
-    post is kept once), a partition at a time (fetched as the iterator is read: the posts stay on the cluster
-    till then); every author's pseudonym; the same quality counts; and what was read."""
+    post is kept once), a partition at a time (read from ``folder`` as the iterator is read); every author's
+    pseudonym; the same quality counts; and what was read. Every partition between two steps is a file in
+    ``folder`` (:mod:`rednote.core.scratch`), and the shuffles keep theirs on the workers' disks."""
     import dask
     import dask.dataframe as dd
 
-    futures, lengths, read = read_partitions(client, path, read_share)
+    raws, lengths, read = read_partitions(client, path, read_share, folder)
     offsets = [sum(lengths[:i]) for i in range(len(lengths))]
-    parsed = client.map(_parse, futures, offsets, window=window, zone=export_timezone, pure=False)
-    heads = client.gather(client.map(_counts_only, parsed))
-    del futures  # parsed: the raw blocks can go (a future's data is freed when no one holds the future)
+    parsed = [folder / f"parsed-{i:05d}.pkl" for i in range(len(raws))]
+    n = len(raws)
+    heads = client.gather(client.map(_parse, raws, offsets, [window] * n, [export_timezone] * n, parsed, pure=False))
     quality = functools.reduce(add_counts, (q for q, _ in heads))
     summaries = [s for _, s in heads]
     check_rows(
@@ -132,42 +151,27 @@ def clean_on_cluster(
         max_unreadable_time_share,
         read.time_column,
     )
-    rows = [client.submit(operator.itemgetter(0), p) for p in parsed]
     with dask.config.set(DASK_CONFIG):
-        meta = client.submit(_empty, rows[0]).result()
-        frame = dd.from_delayed(rows, meta=meta, verify_meta=False)
-        marked = frame.shuffle(on="identity").map_partitions(mark_copies)
+        rows = dd.from_delayed([dask.delayed(take)(p) for p in parsed], meta=summaries[0]["empty"], verify_meta=False)
+        marked = rows.shuffle(on="identity").map_partitions(mark_copies)
         by_author = marked.shuffle(on="user").to_delayed()
-        done = client.compute([dask.delayed(_authors)(part, key) for part in by_author])
-    for counts in client.gather([client.submit(operator.itemgetter(1), d) for d in done]):
+        outs = [folder / f"kept-{i:05d}.pkl" for i in range(len(by_author))]
+        done = client.gather(
+            client.compute([dask.delayed(_authors)(part, key, out) for part, out in zip(by_author, outs)])
+        )
+    for counts, _, _, _ in done:
         quality = add_counts(quality, counts)
-    del parsed, rows, frame, marked, by_author  # every author's rows are done: the parsed rows can go
     if not quality["rows_kept"]:
         first = min((s["first"] for s in summaries if pd.notna(s["first"])), default=pd.NaT)
         last = max((s["last"] for s in summaries if pd.notna(s["last"])), default=pd.NaT)
         nothing_survives(first, last, window, quality, str(path))
-    posts = [client.submit(operator.itemgetter(0), d) for d in done]
     # only parts with posts: an empty one's columns may lack their types, and a shuffle would cast the rest to them
-    posts = [part for part, n in zip(posts, client.gather(client.map(len, posts))) if n]
+    kept = [(out, empty) for out, (_, n, empty, _) in zip(outs, done) if n]
+    authors = pd.Series(np.concatenate([users for *_, users in done]), name="user_id")
     with dask.config.set(DASK_CONFIG):
-        kept = dd.from_delayed(posts, meta=client.submit(_empty, posts[0]).result(), verify_meta=False)
-        ordered = kept.sort_values(list(POST_ORDER)).persist()
-        authors = ordered["user_id"].unique().compute()
-        sorted_parts = client.compute(ordered.to_delayed())  # the persisted partitions, in order
-    del done, posts, kept, ordered  # sorted: only the sorted partitions are kept, each until it is fetched
+        posts = dd.from_delayed([dask.delayed(take)(out) for out, _ in kept], meta=kept[0][1], verify_meta=False)
+        ordered = posts.sort_values(list(POST_ORDER)).to_delayed()
+        outs = [folder / f"sorted-{i:05d}.pkl" for i in range(len(ordered))]
+        sorted_files = client.gather(client.compute([dask.delayed(_put_part)(p, o) for p, o in zip(ordered, outs)]))
     quality["users"] = len(authors)
-    return _fetched(sorted_parts), authors, quality, read
-
-
-def _fetched(futures: list) -> Iterator[pd.DataFrame]:
-    """Each future's frame in order, each released on the cluster once fetched."""
-    while futures:
-        yield futures.pop(0).result()
-
-
-def _counts_only(parsed: tuple) -> tuple[dict, dict]:
-    return parsed[1], parsed[2]
-
-
-def _empty(rows: pd.DataFrame) -> pd.DataFrame:
-    return rows.iloc[:0]
+    return (take(file, remove=True) for file in sorted_files), authors, quality, read

@@ -40,7 +40,7 @@ def time_to_silence(
     day = (mine["created_at"].dt.normalize() - start).dt.days
     days = pd.DataFrame({"user_id": mine["user_id"], "day": day})
     days = days.loc[(days["day"] >= 0) & (mine["created_at"] < crawl_end)].drop_duplicates()
-    days = days.sort_values(["user_id", "day"], kind="mergesort")
+    days = days.sort_values(["user_id", "day"])  # unique pairs: any sort gives this order
     end = (crawl_end - first).dt.days  # days watched from the first post (the crawl's last day included)
     following = days.groupby("user_id")["day"].shift(-1)
     following = following.fillna(days["user_id"].map(end)).astype("int64")

@@ -1,14 +1,18 @@
 """label on a Dask cluster gives what label gives in one process: the same users (with tokens), cohort counts and
 day-by-day activity."""
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
+from cluster import rows_held_by_workers
 from distributed import Client
 from e2e import ROOT
 
 from rednote.core import io
 from rednote.core.io import write_table
 from rednote.core.params import load_params
+from rednote.core.scratch import scratch_folder
 from rednote.core.window import Window
 from rednote.features import partitioned
 from rednote.features.cohort import label_users
@@ -41,12 +45,14 @@ def test_the_cluster_labels_the_users_one_process_labels(posts, design, dask_sch
     users, chosen = label_users(table, p, str(posts), comments)
     users["tokens"] = tokenize_all(users["text"], STOP)
     days = activity_sequences(table, users)
-    with Client(dask_scheduler) as client:
-        small, chosen_there, kept = label_on_cluster(client, posts, comments, p, STOP)
+    with Client(dask_scheduler) as client, scratch_folder(tmp_path / "users.parquet") as folder:
+        small, chosen_there, kept = label_on_cluster(client, posts, comments, p, STOP, folder)
         assert small.columns.tolist() == users.columns.tolist()
-        assert small[list(LARGE_COLUMNS)].isna().all().all()  # a user's words stay on the cluster till written
+        assert small[list(LARGE_COLUMNS)].isna().all().all()  # a user's words stay in files till written
+        assert rows_held_by_workers(client) == 0  # and no partition stays on the cluster
         blocks = list(kept.users(small))
-        assert [len(b) for b in blocks[:-1]] == [700] * (len(blocks) - 1)
+        assert len(blocks) == len(kept.files) >= 4  # a block for each range of users: 4,031 posts by 700
+        assert {Path(file).parent for pair in kept.files for file in pair} == {folder}
         on_cluster = pd.concat(blocks, ignore_index=True)
         io.write_parts(kept.users(small), tmp_path / "users.parquet")
         io.write_parts(kept.sequences(small), tmp_path / "days.parquet")

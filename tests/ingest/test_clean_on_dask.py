@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from cluster import rows_held_by_workers
 from crawler_exports import (
     read_kaggle,
     write_mediacrawler_2026_comments_jsonl,
@@ -16,6 +17,7 @@ from e2e import ROOT
 
 from rednote.core import io
 from rednote.core.errors import UserError
+from rednote.core.scratch import scratch_folder
 from rednote.core.window import Window
 from rednote.ingest import partitioned
 from rednote.ingest.cleaning import clean_posts
@@ -40,8 +42,14 @@ def in_one_process(path: Path, share: float = 1.0) -> tuple[pd.DataFrame, dict, 
 
 
 def on_the_cluster(client: Client, path: Path, share: float = 1.0) -> tuple[pd.DataFrame, dict, dict]:
-    parts, authors, quality, read = clean_on_cluster(client, path, 0.05, WINDOW, KEY, share, "Asia/Shanghai")
-    parts = list(parts)
+    with scratch_folder(path) as folder:
+        parts, authors, quality, read = clean_on_cluster(
+            client, path, 0.05, WINDOW, KEY, share, "Asia/Shanghai", folder
+        )
+        assert rows_held_by_workers(client) == 0  # every partition is a file of the scratch folder, none on the cluster
+        parts = list(parts)
+        assert not list(folder.glob("sorted-*")) and not list(folder.glob("raw-*"))  # each removed once read
+    assert not folder.exists()
     assert len(parts) >= 1
     posts = pd.concat(parts, ignore_index=True)
     assert sorted(authors) == sorted(posts["user_id"].unique())
@@ -57,7 +65,7 @@ def test_the_clusters_posts_written_a_partition_at_a_time_are_the_bytes_of_one_p
     monkeypatch.setattr(partitioned, "ROWS_PER_PARTITION", 900)
     monkeypatch.setattr(io, "ROW_GROUP_ROWS", 500)  # row groups that cut across the cluster's partitions
     io.write_table(in_one_process(SAMPLE)[0], tmp_path / "one.parquet")
-    parts, *_ = clean_on_cluster(client, SAMPLE, 0.05, WINDOW, KEY, 1.0, "Asia/Shanghai")
+    parts, *_ = clean_on_cluster(client, SAMPLE, 0.05, WINDOW, KEY, 1.0, "Asia/Shanghai", tmp_path)
     assert io.write_parts(parts, tmp_path / "cluster.parquet") == 4031
     assert (tmp_path / "cluster.parquet").read_bytes() == (tmp_path / "one.parquet").read_bytes()
 
@@ -100,7 +108,8 @@ def test_a_file_read_whole_goes_to_the_cluster_in_blocks_with_the_rows_of_one_pr
     monkeypatch.setattr(partitioned, "ROWS_PER_PARTITION", 700)
     path = tmp_path / "search_contents_2026-08-01.jsonl"
     write_mediacrawler_2026_jsonl(read_kaggle(SAMPLE), path)
-    _, lengths, read = partitioned.read_partitions(client, path, 0.05)
+    (tmp_path / "scratch").mkdir()
+    _, lengths, read = partitioned.read_partitions(client, path, 0.05, tmp_path / "scratch")
     assert lengths == [700] * 5 + [4117 - 3500] and read.format == "jsonl" and read.files == [path.name]
     assert_same(on_the_cluster(client, path), in_one_process(path))
 

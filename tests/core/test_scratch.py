@@ -1,0 +1,50 @@
+"""The Dask engine's scratch folder: where it is made, that it goes when the stage ends, and that a partition comes
+back from it exactly as it was written."""
+
+import pandas as pd
+import pytest
+
+from rednote.core.engine import cluster_and_scratch
+from rednote.core.scratch import SCRATCH_ENV, put, scratch_folder, take
+
+
+def test_the_folder_is_made_hidden_beside_the_output_and_removed_with_its_files(tmp_path):
+    output = tmp_path / "data" / "posts.parquet"
+    with scratch_folder(output, environ={}) as folder:
+        assert folder.parent == output.parent and folder.name.startswith(".scratch-") and folder.is_dir()
+        put(pd.DataFrame({"a": [1]}), folder / "part.pkl")
+    assert not folder.exists() and list(output.parent.iterdir()) == []
+
+
+def test_the_folder_goes_under_the_variable_when_set_and_is_removed_on_an_error(tmp_path):
+    root = tmp_path / "scratch"
+    with (
+        pytest.raises(RuntimeError),
+        scratch_folder(tmp_path / "posts.parquet", environ={SCRATCH_ENV: str(root)}) as folder,
+    ):
+        assert folder.parent == root
+        raise RuntimeError("the stage failed")
+    assert root.is_dir() and list(root.iterdir()) == []
+
+
+def test_a_partition_comes_back_as_it_was_written_and_its_file_can_go_once_read(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "text": ["还在", None, ""],
+            "tags": [["a", "b"], [], None],
+            "created_at": pd.to_datetime(["2025-01-13 08:00", None, "2025-02-01 23:59"]).tz_localize("Asia/Shanghai"),
+            "mixed": [1, "one", 1.5],
+        },
+        index=pd.RangeIndex(7, 10),
+    )
+    path = put(frame, tmp_path / "part.pkl")
+    pd.testing.assert_frame_equal(take(path), frame)
+    assert [type(v) for v in take(path)["tags"]] == [list, list, type(None)]
+    pd.testing.assert_frame_equal(take(path, remove=True), frame)
+    assert not (tmp_path / "part.pkl").exists()
+
+
+def test_the_pandas_engine_gets_neither_a_cluster_nor_a_folder(tmp_path):
+    with cluster_and_scratch(tmp_path / "posts.parquet", environ={}) as pair:
+        assert pair == (None, None)
+    assert list(tmp_path.iterdir()) == []
