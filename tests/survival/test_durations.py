@@ -27,6 +27,8 @@ def run(rows, silence_days=14, landmark_days=7):
 def test_a_single_post_long_before_the_end_is_a_silence_from_the_next_day():
     out = run([("a", "2025-01-10 23:59")])
     assert out.loc["a", ["duration", "event"]].tolist() == [1, 1]
+    # whole days and a 0/1 event: what lifelines reads and the survival tables print (5, not 5.0)
+    assert out.dtypes.astype(str).to_dict() == {"duration": "int64", "event": "int8", "landmark_day": "int64"}
 
 
 def test_the_silence_starts_after_the_last_post_before_the_first_long_gap():
