@@ -341,16 +341,12 @@ def assign_split(labels: pd.Series, val_share: float, test_share: float, seed: i
 
     Returns a string Series with the same index. With too few users of a class to stratify (or
     a cohort too small for every part to hold each class), a cut is random (a warning says so);
-    later stages decide whether that is enough to train on.
+    later stages decide whether that is enough to train on. The shares are ``split``'s, checked when the params
+    are loaded (each in (0, 1), their sum below 1), so the validation and test parts always hold a user.
     """
-    if not (0 < val_share < 1 and 0 < test_share < 1 and val_share + test_share < 1):
-        raise UserError(
-            f"split.val_share={val_share} and split.test_share={test_share} must each lie between 0 and 1 "
-            "and sum to less than 1; fix them in params.yaml."
-        )
     n = len(labels)
     n_train, n_val, n_test = _sizes(n, val_share, test_share)
-    if min(n_train, n_val, n_test) < 1:
+    if n_train < 1:
         raise UserError(
             f"the cohort has {n} user(s), too few for a train/validation/test split with split.val_share={val_share} "
             f"and split.test_share={test_share}; widen label.observe or use a larger crawl."

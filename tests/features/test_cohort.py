@@ -88,10 +88,41 @@ def test_split_without_enough_positives_is_random_but_still_complete():
     assert set(split) == {"train", "val", "test"} and len(split) == 100
 
 
-@pytest.mark.parametrize("val, test", [(0.5, 0.5), (0, 0.2), (0.2, 1.2)])
-def test_impossible_split_shares_are_a_user_error(val, test):
-    with pytest.raises(UserError, match="val_share"):
-        assign_split(pd.Series(np.zeros(100)), val, test, seed=1)
+@pytest.mark.parametrize(("val", "test"), [(0.15, 0.2), (0.5, 0.25), (0.3, 0.6), (0.05, 0.05)])
+def test_the_part_sizes_are_those_scikit_learn_cuts(val, test):
+    """_sizes (which decides whether a cohort is too small and whether a cut can be stratified) against the parts
+    train_test_split makes, for every cohort of 1 to 60 users; where scikit-learn leaves no one to train on, the
+    sizes say so."""
+    from sklearn.model_selection import train_test_split
+
+    from rednote.features.cohort import _sizes
+
+    for n in range(1, 61):
+        n_train, n_val, n_test = _sizes(n, val, test)
+        try:
+            rest, test_part = train_test_split(np.arange(n), test_size=test, random_state=0)
+            train, val_part = train_test_split(rest, test_size=val / (1 - test), random_state=0)
+        except ValueError:  # scikit-learn: the training part would be empty
+            assert n_train < 1, n
+            continue
+        assert (n_train, n_val, n_test) == (len(train), len(val_part), len(test_part)), n
+
+
+def test_one_class_is_not_stratified_and_parts_as_small_as_the_classes_are():
+    from sklearn.model_selection import train_test_split
+
+    index = np.arange(40)
+    one_class = assign_split(pd.Series(np.zeros(40)), 0.2, 0.2, seed=5)
+    rest, test = train_test_split(index, test_size=0.2, random_state=5)
+    assert sorted(np.flatnonzero(one_class == "test")) == sorted(test)
+    # ten users, five of each class: the test part of two holds exactly one of each (stratified), as scikit-learn
+    # cuts it with stratify; a random cut with this seed would not
+    labels = pd.Series([0, 1] * 5)
+    split = assign_split(labels, 0.2, 0.2, seed=0)
+    _, test = train_test_split(np.arange(10), test_size=0.2, random_state=0, stratify=labels.to_numpy())
+    assert sorted(np.flatnonzero(split == "test")) == sorted(test) and labels[split == "test"].sum() == 1
+    _, unstratified = train_test_split(np.arange(10), test_size=0.2, random_state=0)
+    assert labels[unstratified].sum() != 1
 
 
 def dated(rows, created):

@@ -4,7 +4,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from rednote.report.figures.eda import word_clouds
+from rednote.report.figures.eda import top_words, word_clouds
 from rednote.report.figures.segment import community_network
 
 
@@ -58,3 +58,17 @@ def test_the_network_draws_at_most_the_node_budget_and_labels_the_most_central()
 def test_a_crawl_without_communities_gets_a_notice():
     fig = community_network(nx.Graph(), [], {}, [], np.array([]), 8, 300, 10, seed=0)
     assert "no communities" in fig.axes[0].texts[0].get_text()
+
+
+def test_top_words_break_ties_by_the_word_not_by_the_order_of_use():
+    """Three words used twice each by the two retained users and a cut at two: the table keeps the first two in the
+    words' order, not the first two used."""
+    tokens = pd.Series(["spy 中国 nice", "nice spy 中国", "lost words"])
+    retained = pd.Series([1, 1, 0])
+    _, table = top_words(tokens, retained, 2)
+    assert table.values.tolist() == [
+        ["retained", "nice", 1.0],
+        ["retained", "spy", 1.0],
+        ["lost", "lost", 1.0],
+        ["lost", "words", 1.0],
+    ]

@@ -68,13 +68,20 @@ def daily_active(posts: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     return fig, table
 
 
+def most_frequent(words: pd.Series, n: int) -> pd.Series:
+    """The ``n`` most frequent of ``words`` with their counts, ties in the words' order (``value_counts`` alone keeps
+    ties in the order of first use, so which tied word makes the cut would depend on the order of the users)."""
+    counts = words.value_counts()
+    return counts.iloc[np.lexsort((counts.index.to_numpy(dtype=str), -counts.to_numpy()))].head(n)
+
+
 def top_words(tokens: pd.Series, retained: pd.Series, n: int) -> tuple[plt.Figure, pd.DataFrame]:
     """The ``n`` most frequent tokens among retained and among lost users, side by side (bar charts)."""
     use_cjk_font()
     rows = []
     for flag, name in ((1, "retained"), (0, "lost")):
         words = tokens[retained == flag].str.split().explode().dropna()
-        share = words.value_counts().head(n) / max(1, (retained == flag).sum())
+        share = most_frequent(words, n) / max(1, (retained == flag).sum())
         rows += [{"group": name, "word": w, "per_user": float(v)} for w, v in share.items()]
     table = pd.DataFrame(rows, columns=["group", "word", "per_user"])
     fig, axes = plt.subplots(1, 2, figsize=(12, max(4, n * 0.3)))
@@ -101,8 +108,7 @@ def word_clouds(tokens: pd.Series, retained: pd.Series, max_words: int, seed: in
     rows, clouds = [], {}
     for flag, name in ((1, "retained"), (0, "lost")):
         users = tokens[retained == flag].fillna("").str.split().map(set)
-        counts = pd.Series([w for words in users for w in words], dtype="object").value_counts()
-        counts = counts.iloc[np.lexsort((counts.index.to_numpy(dtype=str), -counts.to_numpy()))].head(max_words)
+        counts = most_frequent(pd.Series([w for words in users for w in words], dtype="object"), max_words)
         rows += [{"group": name, "word": w, "users": int(n)} for w, n in counts.items()]
         if len(counts):
             cloud = WordCloud(
