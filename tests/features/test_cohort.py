@@ -82,10 +82,18 @@ def test_split_is_stratified_seeded_and_complete():
     assert split.tolist() != assign_split(labels, 0.2, 0.2, seed=8).tolist()
 
 
-def test_split_without_enough_positives_is_random_but_still_complete():
+def test_split_without_enough_positives_is_random_but_still_complete(caplog):
     labels = pd.Series([1] + [0] * 99)
-    split = assign_split(labels, 0.2, 0.2, seed=1)
+    with caplog.at_level("WARNING", logger="rednote"):
+        split = assign_split(labels, 0.2, 0.2, seed=1)
     assert set(split) == {"train", "val", "test"} and len(split) == 100
+    assert [r.getMessage() for r in caplog.records] == [
+        "split: a class has fewer than 3 users, so the split is not stratified"
+    ]
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="rednote"):
+        assign_split(pd.Series([1] * 20 + [0] * 80), 0.2, 0.2, seed=1)  # stratified: nothing to say
+    assert caplog.records == []
 
 
 @pytest.mark.parametrize(("val", "test"), [(0.15, 0.2), (0.5, 0.25), (0.3, 0.6), (0.05, 0.05)])
