@@ -96,6 +96,25 @@ def test_split_without_enough_positives_is_random_but_still_complete(caplog):
     assert caplog.records == []
 
 
+def test_train_and_validation_are_stratified_down_to_two_of_a_class_and_said_when_not(caplog):
+    from sklearn.model_selection import train_test_split
+
+    labels = pd.Series([1] * 3 + [0] * 37)
+    with caplog.at_level("WARNING", logger="rednote"):
+        # the test cut of 8 takes one of the 3; the two left are stratified between train and validation
+        split = assign_split(labels, 0.2, 0.2, seed=0)
+        assert caplog.records == []
+        rest, _ = train_test_split(np.arange(40), test_size=0.2, random_state=0, stratify=labels)
+        _, val = train_test_split(rest, test_size=0.25, random_state=0, stratify=labels[rest])
+        assert sorted(np.flatnonzero(split == "val")) == sorted(val)
+        # a test cut of 24 takes two of the 3: one is left, so train against validation is a random cut
+        split = assign_split(labels, 0.2, 0.6, seed=0)
+    assert labels[split == "test"].sum() == 2
+    assert [r.getMessage() for r in caplog.records] == [
+        "split: too few users to stratify train against validation, so that cut is random"
+    ]
+
+
 @pytest.mark.parametrize(("val", "test"), [(0.15, 0.2), (0.5, 0.25), (0.3, 0.6), (0.05, 0.05)])
 def test_the_part_sizes_are_those_scikit_learn_cuts(val, test):
     """_sizes (which decides whether a cohort is too small and whether a cut can be stratified) against the parts
