@@ -188,6 +188,7 @@ def test_joiners_are_the_accounts_created_in_the_joined_window_and_the_rest_is_c
     users = build_users(dated(ROWS[:3] + ROWS[3:5], CREATED), JAN, FEB)
     joiners, info = select_cohort(users, "joiners", JAN)
     assert list(joiners["user_id"]) == ["new"]
+    assert joiners.columns.equals(users.columns) and joiners.index.equals(pd.RangeIndex(1))  # the table, renumbered
     assert info == {"cohort": "joiners", "posters": 4, "account_created_unknown": 1, "joined": "2025-01-01..2025-01-31",
                     "left_out_joined_outside": 2}  # fmt: skip
     posters, info = select_cohort(users, "posters", JAN)
@@ -197,8 +198,12 @@ def test_joiners_are_the_accounts_created_in_the_joined_window_and_the_rest_is_c
 def test_joiners_from_an_export_that_cannot_date_accounts_stop_with_one_sentence():
     users = build_users(posts(ROWS), JAN, FEB)  # no account_created column at all: every day unknown
     assert users["account_created"].isna().all() and (users["account_age_days"] == 0).all()
-    with pytest.raises(UserError, match=r"^label.cohort=joiners needs each account's creation day, but none of the 4"):
+    with pytest.raises(UserError) as stop:
         select_cohort(users, "joiners", JAN)
+    assert str(stop.value) == (
+        "label.cohort=joiners needs each account's creation day, but none of the 4 users' ids gives one (an export "
+        "with hashed or numeric user ids); use label.cohort=posters for this crawl."
+    )
 
 
 LANDMARK_ROWS = [
