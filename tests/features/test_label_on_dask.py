@@ -65,3 +65,28 @@ def test_the_cluster_labels_the_users_one_process_labels(posts, design, dask_sch
     io.write_table(days, tmp_path / "days-one.parquet")
     for name in ("users", "days"):
         assert (tmp_path / f"{name}.parquet").read_bytes() == (tmp_path / f"{name}-one.parquet").read_bytes(), name
+
+
+@pytest.mark.parametrize("design", ["landmark", "calendar"])
+def test_rows_made_by_the_given_function_give_the_table_one_process_makes(posts, design):
+    """label_users with make_rows (the Dask engine's way: the stage has two columns of the posts, the rows come from
+    elsewhere) against label_users over the whole posts, here with user_rows in this process and no cluster."""
+    from rednote.features.cohort import user_rows
+
+    p = load_params(ROOT / "params.yaml").label.model_copy(update={"design": design, "activity": "posts_and_comments"})
+    table = pd.read_parquet(posts)
+    first, _ = label_users(table, p, str(posts))
+    quiet = first.loc[first["retained"] == 0].head(3)
+    comments = pd.DataFrame({"user_id": quiet["user_id"], "created_at": quiet["label_start"] + pd.Timedelta(hours=12)})
+    expected, chosen = label_users(table, p, str(posts), comments)
+    asked = []
+
+    def make_rows(windows: pd.DataFrame, counted: pd.DataFrame | None) -> pd.DataFrame:
+        asked.append((len(windows), counted))
+        rows = user_rows(table, Window.of(p.observe_start, p.observe_end), windows, counted)
+        return rows.sort_values("user_id", kind="mergesort").reset_index(drop=True)
+
+    users, chosen_here = label_users(table[["user_id", "created_at"]], p, str(posts), comments, make_rows)
+    pd.testing.assert_frame_equal(users, expected)
+    assert chosen_here == chosen and chosen["retained_by_comments_only"] == 3
+    assert asked[0][1] is comments and asked[0][0] == chosen["posters"]  # every scored user's window, the comments
