@@ -4,7 +4,7 @@ import pytest
 
 from rednote.core.errors import UserError
 from rednote.core.window import Window
-from rednote.features.cohort import BEHAVIOUR_FEATURES, assign_split, build_users, select_cohort
+from rednote.features.cohort import BEHAVIOUR_FEATURES, assign_split, build_users, label_users, select_cohort
 
 JAN = Window.of("2025-01-01", "2025-01-31")
 FEB = Window.of("2025-02-01", "2025-02-28")
@@ -193,6 +193,12 @@ def test_joiners_are_the_accounts_created_in_the_joined_window_and_the_rest_is_c
                     "left_out_joined_outside": 2}  # fmt: skip
     posters, info = select_cohort(users, "posters", JAN)
     assert len(posters) == 4 and info == {"cohort": "posters", "posters": 4, "account_created_unknown": 1}
+    # label_users chooses the same joiners, by label.joined_*
+    p = label_params(design="calendar", cohort="joiners", joined_start="2025-01-01", joined_end="2025-01-31")
+    labelled, chosen = label_users(dated(ROWS[:3] + ROWS[3:5], CREATED), p, "posts.parquet")
+    assert list(labelled["user_id"]) == ["new"] and chosen["left_out_joined_outside"] == 2
+    with pytest.raises(UserError, match=r"^posts.parquet has no posts, so none falls in"):  # the table's name
+        label_users(posts([]), p, "posts.parquet")
 
 
 def test_joiners_from_an_export_that_cannot_date_accounts_stop_with_one_sentence():
