@@ -1,7 +1,7 @@
 # Shortcuts; each target is one documented command. `make help` lists them.
 REF ?= main
 
-.PHONY: help repro test test-quick lint format typecheck check diff report mutate
+.PHONY: help repro test test-quick lint format typecheck check diff report mutate mutate-save
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -34,6 +34,10 @@ diff:  ## metrics that changed beyond float noise against $(REF), as a Markdown 
 report:  ## Markdown report of metric, param and plot changes against $(REF): reports/pr/report.md
 	python -m rednote.report.pr --ref $(REF) --out reports/pr
 
-mutate:  ## mutation testing of the modules where a silent bug changes the answer (hours; docs/mutation.md)
+mutate:  ## mutation testing of the modules where a silent bug changes the answer (hours; docs/mutation.md), resuming from docs/mutation-state
+	mkdir -p mutants && cp -rn docs/mutation-state/. mutants/
 	mutmut run --max-children 2
 	mutmut results
+
+mutate-save:  ## keep mutmut's verdicts in docs/mutation-state, for the next `make mutate` on a fresh clone to resume from
+	cd mutants && find rednote -name '*.meta' -exec cp --parents {} ../docs/mutation-state/ \;
