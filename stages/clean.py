@@ -28,7 +28,7 @@ def main() -> None:
         raise UserError(f"the pseudonym key ({key.origin}) changed since the key stage ran; run `dvc repro` again.")
     window, zone = Window.of(p.window_start, p.window_end), p.export_timezone
     limits = (p.max_malformed_share, p.max_unreadable_time_share)
-    with cluster_and_scratch(data.posts) as (client, folder):  # the posts are written while the cluster holds them
+    with cluster_and_scratch(data.posts) as (client, folder):  # written while the scratch folder holds them
         if client and folder:
             parts, authors, quality, read = clean_on_cluster(
                 client, data.raw, limits[0], window, key.secret, limits[1], zone, folder

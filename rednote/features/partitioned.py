@@ -67,7 +67,7 @@ LARGE_COLUMNS = ("text", "tags", "tokens")
 
 
 @dataclass
-class OnCluster:
+class ScratchParts:
     """The partitions of :func:`label_on_cluster`, in user id order: each a file of user rows with tokens and a file
     of their sequences."""
 
@@ -105,10 +105,10 @@ def label_on_cluster(
     p: LabelParams,
     stop_words: frozenset[str],
     folder: Path,
-) -> tuple[pd.DataFrame, dict, OnCluster]:
+) -> tuple[pd.DataFrame, dict, ScratchParts]:
     """:func:`~rednote.features.cohort.label_users` of the posts at ``posts_path`` with tokens, on ``client``'s
-    cluster, but with the :data:`LARGE_COLUMNS` empty: :meth:`OnCluster.users` fills them in as the table is
-    written, and :meth:`OnCluster.sequences` gives the users' day-by-day activity
+    cluster, but with the :data:`LARGE_COLUMNS` empty: :meth:`ScratchParts.users` fills them in as the table is
+    written, and :meth:`ScratchParts.sequences` gives the users' day-by-day activity
     (:func:`~rednote.features.sequences.activity_sequences`). The posts are sorted by author into ranges of users
     (a disk-backed shuffle), and each range's rows and sequences are files of ``folder``."""
     import dask
@@ -138,4 +138,4 @@ def label_on_cluster(
         return rows.sort_values("user_id", kind="mergesort").reset_index(drop=True)
 
     users, chosen = label_users(keys, p, str(posts_path), comments, make_rows)
-    return users, chosen, OnCluster(files, empty[0])
+    return users, chosen, ScratchParts(files, empty[0])

@@ -113,10 +113,6 @@ def _authors(rows: pd.DataFrame, key: str, out: Path) -> tuple[dict, int, pd.Dat
     return row_quality(rows) | author_quality(rows), len(posts), posts.iloc[:0], posts["user_id"].unique()
 
 
-def _put_part(part: pd.DataFrame, out: Path) -> str:
-    return put(part, out)
-
-
 def clean_on_cluster(
     client: Client,
     path: str | Path,
@@ -172,6 +168,6 @@ def clean_on_cluster(
         posts = dd.from_delayed([dask.delayed(take)(out) for out, _ in kept], meta=kept[0][1], verify_meta=False)
         ordered = posts.sort_values(list(POST_ORDER)).to_delayed()
         outs = [folder / f"sorted-{i:05d}.pkl" for i in range(len(ordered))]
-        sorted_files = client.gather(client.compute([dask.delayed(_put_part)(p, o) for p, o in zip(ordered, outs)]))
+        sorted_files = client.gather(client.compute([dask.delayed(put)(p, o) for p, o in zip(ordered, outs)]))
     quality["users"] = len(authors)
     return (take(file, remove=True) for file in sorted_files), authors, quality, read
