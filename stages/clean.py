@@ -5,7 +5,7 @@ de-duplicated, pseudonymized), comments.parquet (who of them commented when, whe
 import logging
 
 from rednote.core.artifacts import DATA_QUALITY, KEY_FINGERPRINT
-from rednote.core.engine import cluster_and_scratch, engine
+from rednote.core.engine import dask_client, engine, engine_scratch
 from rednote.core.errors import UserError
 from rednote.core.io import read_json, write_json, write_parts, write_table
 from rednote.core.params import load_params
@@ -28,11 +28,12 @@ def main() -> None:
         raise UserError(f"the pseudonym key ({key.origin}) changed since the key stage ran; run `dvc repro` again.")
     window, zone = Window.of(p.window_start, p.window_end), p.export_timezone
     limits = (p.max_malformed_share, p.max_unreadable_time_share)
-    with cluster_and_scratch(data.posts) as (client, folder):  # written while the scratch folder holds them
-        if client and folder:
-            parts, authors, quality, read = clean_on_cluster(
-                client, data.raw, limits[0], window, key.secret, limits[1], zone, folder
-            )
+    with engine_scratch(data.posts) as folder:  # written while the scratch folder holds them
+        if folder:
+            with dask_client() as client:  # closed before the posts are written: its workers' memory is free
+                parts, authors, quality, read = clean_on_cluster(
+                    client, data.raw, limits[0], window, key.secret, limits[1], zone, folder
+                )
         else:
             raw, read = read_export(data.raw, limits[0])
             posts, quality = clean_posts(raw, window, key.secret, data.raw, limits[1], read.time_column, zone)

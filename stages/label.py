@@ -3,7 +3,7 @@
 import logging
 
 from rednote.core.artifacts import COHORT
-from rednote.core.engine import cluster_and_scratch
+from rednote.core.engine import dask_client, engine_scratch
 from rednote.core.io import read_table, write_json, write_parts
 from rednote.core.params import load_params
 from rednote.core.stage import run
@@ -19,16 +19,18 @@ def main() -> None:
     params = load_params()
     data, p, s = params.data, params.label, params.split
     stop_words = frozenset(map(str, p.extra_stop_words))
-    with cluster_and_scratch(data.users) as (client, folder):  # written while the scratch folder holds them
-        if client and folder:
-            users, chosen, kept = label_on_cluster(client, data.posts, read_table(data.comments), p, stop_words, folder)
+    with engine_scratch(data.users) as folder:  # written while the scratch folder holds them
+        if folder:
+            users, chosen, kept = label_on_cluster(
+                dask_client, data.posts, read_table(data.comments), p, stop_words, folder
+            )
         else:
             posts = read_table(data.posts)
             users, chosen = label_users(posts, p, data.posts, read_table(data.comments))
             users["tokens"] = tokenize_all(users["text"], stop_words)
         users["split"] = assign_split(users["retained"], s.val_share, s.test_share, s.seed)
-        write_parts(kept.users(users) if client else [users], data.users)
-        write_parts(kept.sequences(users) if client else [activity_sequences(posts, users)], data.sequences)
+        write_parts(kept.users(users) if folder else [users], data.users)
+        write_parts(kept.sequences(users) if folder else [activity_sequences(posts, users)], data.sequences)
     by_split = users.groupby("split")["retained"].agg(["size", "sum"])
     write_json(
         {

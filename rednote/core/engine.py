@@ -109,14 +109,14 @@ def dask_client(environ: Mapping[str, str] = os.environ) -> Iterator[Client]:
 
 
 @contextmanager
-def cluster_and_scratch(
-    beside: str | Path, environ: Mapping[str, str] = os.environ
-) -> Iterator[tuple[Client, Path] | tuple[None, None]]:
-    """For a stage writing ``beside``: under the Dask engine, its client (:func:`dask_client`) and a scratch folder
-    for its partitions (:func:`rednote.core.scratch.scratch_folder`), both closed when the stage is done; under the
-    pandas engine, ``(None, None)``."""
+def engine_scratch(beside: str | Path, environ: Mapping[str, str] = os.environ) -> Iterator[Path | None]:
+    """For a stage writing ``beside``: under the Dask engine, a scratch folder for its partitions
+    (:func:`rednote.core.scratch.scratch_folder`), removed when the stage is done; under the pandas engine, None.
+
+    The stage starts its cluster (:func:`dask_client`) inside it and closes it before it writes its tables from the
+    folder's files: the workers' memory is then free while the stage's holds the tables."""
     if engine(environ) != "dask":
-        yield None, None
+        yield None
         return
-    with dask_client(environ) as client, scratch_folder(beside, environ) as folder:
-        yield client, folder
+    with scratch_folder(beside, environ) as folder:
+        yield folder

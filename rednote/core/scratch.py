@@ -10,14 +10,22 @@ outputs the same bytes. They are the stage's own temporary files, read only by t
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import pandas as pd
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 #: The variable naming the folder under which a stage on Dask keeps its partitions while it runs.
 SCRATCH_ENV = "REDNOTE_SCRATCH"
@@ -50,3 +58,32 @@ def take(path: str | Path, remove: bool = False) -> pd.DataFrame:
     if remove:
         os.remove(path)
     return frame
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim`` (Linux), or None where the C library has none (macOS, musl)."""
+    name = ctypes.util.find_library("c") if sys.platform.startswith("linux") else None
+    try:
+        return ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        return None
+
+
+_TRIM = _malloc_trim()
+
+
+def releasing(task: Callable[_P, _R]) -> Callable[_P, _R]:
+    """``task`` (a worker's task on a partition, or a stage's work between two steps on a cluster), then the heap's
+    free memory handed back to the system (``malloc_trim``, where the C library has it). Without it a process keeps
+    much of the peak of every partition it has worked on: pandas frees a task's many small objects into pages that
+    glibc keeps (README *Memory*)."""
+
+    @functools.wraps(task)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return task(*args, **kwargs)
+        finally:
+            if _TRIM is not None:
+                _TRIM(0)
+
+    return run

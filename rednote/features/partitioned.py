@@ -12,7 +12,8 @@ sequences are the same.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +22,7 @@ import pandas as pd
 
 from rednote.core.engine import DASK_CONFIG, ROWS_PER_PARTITION
 from rednote.core.params import LabelParams
-from rednote.core.scratch import put, take
+from rednote.core.scratch import put, releasing, take
 from rednote.core.window import Window
 from rednote.features.cohort import label_users, user_rows
 from rednote.features.sequences import activity_sequences, longest_watch
@@ -46,20 +47,23 @@ def tokenized_rows(
     return rows.assign(tokens=tokenize_all(rows["text"], stop_words))
 
 
+@releasing
 def _part(
     posts: pd.DataFrame,
     p: LabelParams,
     windows: pd.DataFrame,
     comments: pd.DataFrame | None,
     stop_words: frozenset[str],
-    out: tuple[Path, Path],
-) -> tuple[pd.DataFrame, str, str]:
+    out: tuple[Path, Path, Path],
+) -> tuple[str, str, str]:
     """One partition of whole authors: their rows with tokens, and the day-by-day activity of every one of them
-    (as long as the longest watch of all users, so that the parts line up), written to the files ``out``; the rows
-    with the :data:`LARGE_COLUMNS` left empty (None), and the two files."""
+    (as long as the longest watch of all users, so that the parts line up), written to the files ``out[:2]``, and
+    their rows with the :data:`LARGE_COLUMNS` left empty (None) to ``out[2]``; the three files (so that the worker
+    holds no result until the stage gathers them all)."""
+    posts = posts.reset_index(drop=True)  # rows from several row groups: each numbered from 0
     rows = tokenized_rows(posts, Window.of(p.observe_start, p.observe_end), windows, comments, stop_words)
     sequences = activity_sequences(posts, rows, longest_watch(windows))
-    return rows.assign(**dict.fromkeys(LARGE_COLUMNS)), put(rows, out[0]), put(sequences, out[1])
+    return put(rows, out[0]), put(sequences, out[1]), put(rows.assign(**dict.fromkeys(LARGE_COLUMNS)), out[2])
 
 
 #: The users table's columns that grow with the crawl (a user's words): they stay in files until written.
@@ -98,16 +102,18 @@ class ScratchParts:
             yield found.reset_index()
 
 
+@releasing
 def label_on_cluster(
-    client: Client,
+    cluster: Callable[[], AbstractContextManager[Client]],
     posts_path: str | Path,
     comments: pd.DataFrame,
     p: LabelParams,
     stop_words: frozenset[str],
     folder: Path,
 ) -> tuple[pd.DataFrame, dict, ScratchParts]:
-    """:func:`~rednote.features.cohort.label_users` of the posts at ``posts_path`` with tokens, on ``client``'s
-    cluster, but with the :data:`LARGE_COLUMNS` empty: :meth:`ScratchParts.users` fills them in as the table is
+    """:func:`~rednote.features.cohort.label_users` of the posts at ``posts_path`` with tokens, on the cluster of the
+    client ``cluster()`` opens (:func:`rednote.core.engine.dask_client`; closed once the rows are made, so that its
+    workers' memory is free while the stage's holds the users), but with the :data:`LARGE_COLUMNS` empty: :meth:`ScratchParts.users` fills them in as the table is
     written, and :meth:`ScratchParts.sequences` gives the users' day-by-day activity
     (:func:`~rednote.features.sequences.activity_sequences`). The posts are sorted by author into ranges of users
     (a disk-backed shuffle), and each range's rows and sequences are files of ``folder``."""
@@ -119,21 +125,23 @@ def label_on_cluster(
     empty: list[pd.DataFrame] = []  # the posts' columns, no rows
 
     def make_rows(windows: pd.DataFrame, counted: pd.DataFrame | None) -> pd.DataFrame:
-        workers = len(client.scheduler_info()["workers"])
-        partitions = max(2 * workers, -(-len(keys) // ROWS_PER_PARTITION))
-        with dask.config.set(DASK_CONFIG):
-            posts = dd.read_parquet(Path(posts_path).resolve())
+        with cluster() as client, dask.config.set(DASK_CONFIG):
+            partitions = max(2 * len(client.scheduler_info()["workers"]), -(-len(keys) // ROWS_PER_PARTITION))
+            # a partition a row group (``write_parts`` writes 100,000 rows a group): by default Dask reads a file
+            # of a few hundred MB as one partition, so a worker would hold the whole crawl
+            posts = dd.read_parquet(Path(posts_path).resolve(), split_row_groups=True)
             empty.append(posts._meta)
             by_author = posts.repartition(npartitions=partitions).sort_values("user_id").to_delayed()
-            outs = [(folder / f"rows-{i:05d}.pkl", folder / f"sequences-{i:05d}.pkl") for i in range(len(by_author))]
+            names = ("rows", "sequences", "users")
+            outs = [tuple(folder / f"{name}-{i:05d}.pkl" for name in names) for i in range(len(by_author))]
             [shared] = client.scatter([windows], broadcast=True)
             done = client.gather(
                 client.compute(
                     [dask.delayed(_part)(x, p, shared, counted, stop_words, o) for x, o in zip(by_author, outs)]
                 )
             )
-        files.extend((rows, sequences) for _, rows, sequences in done)
-        small = [rows for rows, _, _ in done]
+        files.extend((rows, sequences) for rows, sequences, _ in done)
+        small = [take(users, remove=True) for _, _, users in done]
         rows = pd.concat([r for r in small if len(r)] or small[:1])
         return rows.sort_values("user_id", kind="mergesort").reset_index(drop=True)
 

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from rednote.core.engine import DASK_CONFIG, ROWS_PER_PARTITION
-from rednote.core.scratch import put, take
+from rednote.core.scratch import put, releasing, take
 from rednote.core.window import Window
 from rednote.ingest.cleaning import (
     POST_ORDER,
@@ -78,12 +78,14 @@ def read_partitions(
     return kept, [rows_of[file] for file in kept], read
 
 
+@releasing
 def _read_file(folder: Path, file: Path, max_malformed_share: float, out: Path) -> tuple:
     """:func:`~rednote.ingest.exports.read_folder_file` with its frame written to ``out`` (None when not notes)."""
     name, frame, rows, read = read_folder_file(folder, file, max_malformed_share)
     return name, None if frame is None else put(frame, out), rows, read
 
 
+@releasing
 def _parse(raw: str, offset: int, window: Window, zone: str, out: Path) -> tuple[dict, dict]:
     """One partition (the file ``raw``, deleted once read) parsed and written to ``out``, its rows numbered from
     ``offset`` (their place in the export); its quality counts, and what the checks need: rows with a time and with
@@ -104,6 +106,7 @@ def _parse(raw: str, offset: int, window: Window, zone: str, out: Path) -> tuple
     return quality, summary
 
 
+@releasing
 def _authors(rows: pd.DataFrame, key: str, out: Path) -> tuple[dict, int, pd.DataFrame, np.ndarray]:
     """One partition of whole authors: their kept posts written to ``out``; the quality counts they give, how many
     posts were kept, the posts' columns and their authors' pseudonyms (each author is in one partition only)."""

@@ -1,10 +1,14 @@
 """The Dask engine's scratch folder: where it is made, that it goes when the stage ends, and that a partition comes
-back from it exactly as it was written."""
+back from it exactly as it was written; tasks that hand back their memory."""
+
+import platform
+import sys
 
 import pandas as pd
 import pytest
 
-from rednote.core.engine import cluster_and_scratch
+from rednote.core import scratch
+from rednote.core.engine import engine_scratch
 from rednote.core.scratch import SCRATCH_ENV, put, scratch_folder, take
 
 
@@ -44,7 +48,37 @@ def test_a_partition_comes_back_as_it_was_written_and_its_file_can_go_once_read(
     assert not (tmp_path / "part.pkl").exists()
 
 
-def test_the_pandas_engine_gets_neither_a_cluster_nor_a_folder(tmp_path):
-    with cluster_and_scratch(tmp_path / "posts.parquet", environ={}) as pair:
-        assert pair == (None, None)
+def test_the_pandas_engine_gets_no_scratch_folder_and_the_dask_engine_one_removed_at_the_end(tmp_path):
+    with engine_scratch(tmp_path / "posts.parquet", environ={}) as folder:
+        assert folder is None
     assert list(tmp_path.iterdir()) == []
+    with engine_scratch(tmp_path / "posts.parquet", environ={"REDNOTE_ENGINE": "dask"}) as folder:
+        assert folder is not None and folder.parent == tmp_path and folder.name.startswith(".scratch-")
+        (folder / "part.pkl").write_bytes(b"x")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_releasing_task_returns_its_result_then_trims_the_heap_also_on_an_error(monkeypatch):
+    trims: list[int] = []
+    trimmed_before: list[int] = []  # trims counted as each call starts: none before the task has run
+    monkeypatch.setattr(scratch, "_TRIM", trims.append)
+
+    @scratch.releasing
+    def task(x: int) -> int:
+        trimmed_before.append(len(trims))
+        if x < 0:
+            raise ValueError("negative")
+        return 2 * x
+
+    assert task(21) == 42 and trims == [0]
+    with pytest.raises(ValueError, match="negative"):
+        task(-1)
+    assert trims == [0, 0] and trimmed_before == [0, 1]
+    assert task.__name__ == "task"  # a task's name stays its own (Dask's task keys, logs)
+
+
+def test_the_heap_is_trimmed_with_glibcs_malloc_trim_and_elsewhere_not_at_all():
+    glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
+    assert (scratch._TRIM is not None) == glibc
+    if scratch._TRIM is not None:
+        assert scratch._TRIM(0) in (0, 1)  # 1: memory was released

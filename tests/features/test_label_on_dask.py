@@ -1,9 +1,11 @@
 """label on a Dask cluster gives what label gives in one process: the same users (with tokens), cohort counts and
 day-by-day activity."""
 
+from contextlib import nullcontext
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from cluster import rows_held_by_workers
 from distributed import Client
@@ -36,9 +38,12 @@ def posts(tmp_path_factory):
 @pytest.mark.parametrize("design", ["landmark", "calendar"])
 def test_the_cluster_labels_the_users_one_process_labels(posts, design, dask_scheduler, monkeypatch, tmp_path):
     monkeypatch.setattr(partitioned, "ROWS_PER_PARTITION", 700)  # partitions and written blocks of 700 users
-    monkeypatch.setattr(io, "ROW_GROUP_ROWS", 500)  # row groups that cut across them
+    monkeypatch.setattr(io, "ROW_GROUP_ROWS", 500)  # row groups that cut across them: the cluster reads one a task
     p = load_params(ROOT / "params.yaml").label.model_copy(update={"design": design, "activity": "posts_and_comments"})
     table = pd.read_parquet(posts)
+    posts = tmp_path / "posts.parquet"
+    write_table(table, posts)
+    assert pq.ParquetFile(posts).metadata.num_row_groups == 9  # 4,031 posts
     first, _ = label_users(table, p, str(posts))
     quiet = first.loc[first["retained"] == 0].head(3)  # three who stopped posting comment in their label window
     comments = pd.DataFrame({"user_id": quiet["user_id"], "created_at": quiet["label_start"] + pd.Timedelta(hours=12)})
@@ -46,7 +51,7 @@ def test_the_cluster_labels_the_users_one_process_labels(posts, design, dask_sch
     users["tokens"] = tokenize_all(users["text"], STOP)
     days = activity_sequences(table, users)
     with Client(dask_scheduler) as client, scratch_folder(tmp_path / "users.parquet") as folder:
-        small, chosen_there, kept = label_on_cluster(client, posts, comments, p, STOP, folder)
+        small, chosen_there, kept = label_on_cluster(lambda: nullcontext(client), posts, comments, p, STOP, folder)
         assert small.columns.tolist() == users.columns.tolist()
         assert small[list(LARGE_COLUMNS)].isna().all().all()  # a user's words stay in files till written
         assert rows_held_by_workers(client) == 0  # and no partition stays on the cluster

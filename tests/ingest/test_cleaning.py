@@ -165,11 +165,12 @@ def test_a_pseudonym_is_hmac_sha256_by_the_published_test_vector():
 
 
 def test_pseudonyms_are_stable_per_key_and_differ_across_keys():
-    ids = pd.Series(["u1", "u2", "u1", ""])
+    ids = pd.Series(["u1", "u2", "u1", "", None], dtype=object)
     first, again, other = pseudonymize(ids, "k1"), pseudonymize(ids, "k1"), pseudonymize(ids, "k2")
     assert first.tolist() == again.tolist()
     assert first[0] == first[2] != first[1]
-    assert first[3] == ""
+    assert first[3] == first[4] == ""  # an empty or missing id stays empty: no pseudonym shared by the id-less
+    assert pseudonymize(pd.Series(["u1", None], dtype=object), "k1").tolist() == [first[0], ""]  # with no empty one
     assert other[0] != first[0]
 
 
