@@ -60,6 +60,13 @@ def take(path: str | Path, remove: bool = False) -> pd.DataFrame:
     return frame
 
 
+def no_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame``'s columns and their types, without its rows: for a task's result. A copy, because an empty slice
+    (``frame.iloc[:0]``) is a view that keeps every array of the partition, and every string in them, alive for as
+    long as the result is held."""
+    return frame.iloc[:0].copy()
+
+
 def _malloc_trim() -> Callable[[int], int] | None:
     """glibc's ``malloc_trim`` (Linux), or None where the C library has none (macOS, musl)."""
     name = ctypes.util.find_library("c") if sys.platform.startswith("linux") else None

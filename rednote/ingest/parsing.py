@@ -83,7 +83,7 @@ def parse_times(values: pd.Series, zone: str = SITE_TIMEZONE) -> tuple[pd.Series
     times = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     for digits, unit in EPOCH_DIGITS.items():
         # a spreadsheet that saw the column as numbers may add ".0"
-        epoch = text.str.fullmatch(rf"\d{{{digits}}}(?:\.0+)?").fillna(False).astype(bool)
+        epoch = text.str.fullmatch(rf"\d{{{digits}}}(?:\.0+)?").astype(bool)  # no NA: filled above
         if epoch.any():
             times[epoch] = beijing(pd.to_numeric(text[epoch]).astype("int64"), unit)
     printed = times.isna() & (text != "")
@@ -114,7 +114,7 @@ def times_from_note_ids(ids: pd.Series) -> pd.Series:
     crawl) is for the caller to judge: ids that merely look hex give arbitrary times.
     """
     text = ids.astype("string").fillna("").str.strip()
-    layout = text.str.fullmatch(_NOTE_ID).fillna(False).astype(bool)
+    layout = text.str.fullmatch(_NOTE_ID).astype(bool)  # no NA: filled above
     times = pd.Series(pd.NaT, index=ids.index, dtype="datetime64[ns]")
     if layout.any():
         seconds = text[layout].map(lambda note: int(note[:8], 16))

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from rednote.core.engine import DASK_CONFIG, ROWS_PER_PARTITION
-from rednote.core.scratch import put, releasing, take
+from rednote.core.scratch import no_rows, put, releasing, take
 from rednote.core.window import Window
 from rednote.ingest.cleaning import (
     POST_ORDER,
@@ -100,7 +100,7 @@ def _parse(raw: str, offset: int, window: Window, zone: str, out: Path) -> tuple
         "printed": rows["printed_time"].dropna(),
         "first": dated.min(),
         "last": dated.max(),
-        "empty": rows.iloc[:0],
+        "empty": no_rows(rows),
     }
     put(rows, out)
     return quality, summary
@@ -113,7 +113,7 @@ def _authors(rows: pd.DataFrame, key: str, out: Path) -> tuple[dict, int, pd.Dat
     rows = rows.assign(account_created=author_days(rows))
     posts = kept_posts(rows, key)
     put(posts, out)
-    return row_quality(rows) | author_quality(rows), len(posts), posts.iloc[:0], posts["user_id"].unique()
+    return row_quality(rows) | author_quality(rows), len(posts), no_rows(posts), posts["user_id"].unique()
 
 
 def clean_on_cluster(

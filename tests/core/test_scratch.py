@@ -82,3 +82,12 @@ def test_the_heap_is_trimmed_with_glibcs_malloc_trim_and_elsewhere_not_at_all():
     assert (scratch._TRIM is not None) == glibc
     if scratch._TRIM is not None:
         assert scratch._TRIM(0) in (0, 1)  # 1: memory was released
+
+
+def test_no_rows_keeps_the_columns_and_types_but_not_the_partitions_arrays():
+    frame = pd.DataFrame({"n": [1, 2, 3], "text": ["a", "b", None], "at": pd.to_datetime(["2025-01-01"] * 3)})
+    empty = scratch.no_rows(frame)
+    pd.testing.assert_frame_equal(empty, frame.iloc[:0])
+    for name in frame.columns:  # a copy: an empty view's base would be the partition's array (and its strings)
+        base = empty[name].to_numpy().base
+        assert base is None or base.size == 0, name
