@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from rednote.core.engine import DASK_CONFIG, ROWS_PER_PARTITION
@@ -54,20 +55,40 @@ def _part(
     windows: pd.DataFrame,
     comments: pd.DataFrame | None,
     stop_words: frozenset[str],
+    days: int,
     out: tuple[Path, Path, Path],
 ) -> tuple[str, str, str]:
-    """One partition of whole authors: their rows with tokens, and the day-by-day activity of every one of them
-    (as long as the longest watch of all users, so that the parts line up), written to the files ``out[:2]``, and
+    """One partition of whole authors (``windows``: theirs): their rows with tokens, and the day-by-day activity of
+    every one of them (``days`` long: the longest watch of all users, so that the parts line up), written to the files ``out[:2]``, and
     their rows with the :data:`LARGE_COLUMNS` left empty (None) to ``out[2]``; the three files (so that the worker
     holds no result until the stage gathers them all)."""
-    posts = posts.reset_index(drop=True)  # rows from several row groups: each numbered from 0
+    posts = posts.reset_index(drop=True)  # indexed by author (also a column) on the cluster
     rows = tokenized_rows(posts, Window.of(p.observe_start, p.observe_end), windows, comments, stop_words)
-    sequences = activity_sequences(posts, rows, longest_watch(windows))
+    sequences = activity_sequences(posts, rows, days)
     return put(rows, out[0]), put(sequences, out[1]), put(rows.assign(**dict.fromkeys(LARGE_COLUMNS)), out[2])
 
 
 #: The users table's columns that grow with the crawl (a user's words): they stay in files until written.
 LARGE_COLUMNS = ("text", "tags", "tokens")
+
+
+def user_ranges(user_ids: pd.Series, parts: int) -> list[str]:
+    """Divisions (Dask's: the first user of each range, then the last user) that cut the users, in id order, into at
+    most ``parts`` ranges of about equal numbers of posts; ``user_ids`` holds each post's author. A range holds whole
+    users, so a user with more posts than a range's share makes a longer one."""
+    counts = user_ids.value_counts().sort_index()
+    users, ends = counts.index, counts.to_numpy().cumsum()
+    share = ends[-1] / parts
+    firsts = np.unique(np.searchsorted(ends, share * np.arange(1, parts), side="left") + 1)
+    firsts = firsts[firsts < len(users) - 1]  # each range ends before the last user's own division
+    return [users[0], *users[firsts], users[-1]]
+
+
+def _in_range(windows: pd.DataFrame, divisions: list[str], i: int) -> pd.DataFrame:
+    """The rows of ``windows`` (indexed by user id) in range ``i`` of ``divisions`` (the last range includes its end)."""
+    ids = windows.index
+    before_end = ids < divisions[i + 1] if i < len(divisions) - 2 else ids <= divisions[i + 1]
+    return windows.loc[(ids >= divisions[i]) & before_end]
 
 
 @dataclass
@@ -127,17 +148,23 @@ def label_on_cluster(
     def make_rows(windows: pd.DataFrame, counted: pd.DataFrame | None) -> pd.DataFrame:
         with cluster() as client, dask.config.set(DASK_CONFIG):
             partitions = max(2 * len(client.scheduler_info()["workers"]), -(-len(keys) // ROWS_PER_PARTITION))
+            divisions = user_ranges(keys["user_id"], partitions)  # ranges of users cut from the stage's two columns
             # a partition a row group (``write_parts`` writes 100,000 rows a group): by default Dask reads a file
             # of a few hundred MB as one partition, so a worker would hold the whole crawl
             posts = dd.read_parquet(Path(posts_path).resolve(), split_row_groups=True)
             empty.append(posts._meta)
-            by_author = posts.repartition(npartitions=partitions).sort_values("user_id").to_delayed()
+            by_author = posts.set_index("user_id", drop=False, divisions=divisions).to_delayed()
             names = ("rows", "sequences", "users")
             outs = [tuple(folder / f"{name}-{i:05d}.pkl" for name in names) for i in range(len(by_author))]
-            [shared] = client.scatter([windows], broadcast=True)
+            # each range's watch windows go to the task that needs them, not every window to every worker
+            days = longest_watch(windows)
+            mine = client.scatter([_in_range(windows, divisions, i) for i in range(len(by_author))])
             done = client.gather(
                 client.compute(
-                    [dask.delayed(_part)(x, p, shared, counted, stop_words, o) for x, o in zip(by_author, outs)]
+                    [
+                        dask.delayed(_part)(x, p, w, counted, stop_words, days, o)
+                        for x, w, o in zip(by_author, mine, outs)
+                    ]
                 )
             )
         files.extend((rows, sequences) for rows, sequences, _ in done)

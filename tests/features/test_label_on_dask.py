@@ -95,3 +95,22 @@ def test_rows_made_by_the_given_function_give_the_table_one_process_makes(posts,
     pd.testing.assert_frame_equal(users, expected)
     assert chosen_here == chosen and chosen["retained_by_comments_only"] == 3
     assert asked[0][1] is comments and asked[0][0] == chosen["posters"]  # every scored user's window, the comments
+
+
+def test_user_ranges_cut_whole_users_into_about_equal_numbers_of_posts():
+    """Authors a..e with 3, 1, 1, 4 and 1 posts (10), counted by hand."""
+    authors = pd.Series(["a"] * 3 + ["b", "c"] + ["d"] * 4 + ["e"]).sample(frac=1, random_state=1)
+    assert partitioned.user_ranges(authors, 2) == ["a", "d", "e"]  # a-c: 5 posts, d-e: 5
+    assert partitioned.user_ranges(authors, 3) == ["a", "c", "e"]  # a-b: 4 posts (of 3.3), c-e: 6
+    assert partitioned.user_ranges(authors, 1) == ["a", "e"]
+    heavy = pd.Series(["a"] * 10 + ["b", "c"])
+    assert partitioned.user_ranges(heavy, 3) == ["a", "b", "c"]  # a user longer than a range's share: a range
+    assert partitioned.user_ranges(pd.Series(["a", "a"]), 4) == ["a", "a"]
+
+
+def test_each_user_window_is_in_exactly_one_range():
+    windows = pd.DataFrame({"n": range(5)}, index=pd.Index(list("abcde"), name="user_id"))
+    for divisions in (["a", "d", "e"], ["a", "c", "e"], ["a", "e"], ["a", "b", "c", "e"]):
+        pieces = [partitioned._in_range(windows, divisions, i) for i in range(len(divisions) - 1)]
+        pd.testing.assert_frame_equal(pd.concat(pieces), windows)
+        assert all(len(piece) for piece in pieces)
