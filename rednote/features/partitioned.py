@@ -3,8 +3,9 @@ on partitions of whole users.
 
 What compares users with each other stays with the stage on two columns of the posts (``user_id``, ``created_at``):
 the watch windows and their checks, the cohort and its counts, the account features' fill, the split. What grows
-with the crawl runs on the workers, over the posts sorted by author into ranges of users (a disk-backed shuffle):
-each user's features, text and tags (:func:`~rednote.features.cohort.user_rows`), their jieba tokens, and their
+with the crawl runs on the workers, over the posts shuffled by author into ranges of users of about equal numbers of
+posts, cut by the stage from its two columns (:func:`user_ranges`; a disk-backed shuffle), each task with its
+range's watch windows: each user's features, text and tags (:func:`~rednote.features.cohort.user_rows`), their jieba tokens, and their
 day-by-day activity, each range written to a file of the stage's scratch folder (:mod:`rednote.core.scratch`) and
 read back in order as the tables are written. The functions are the pandas engine's, so the users table and the
 sequences are the same.
@@ -136,7 +137,7 @@ def label_on_cluster(
     client ``cluster()`` opens (:func:`rednote.core.engine.dask_client`; closed once the rows are made, so that its
     workers' memory is free while the stage's holds the users), but with the :data:`LARGE_COLUMNS` empty: :meth:`ScratchParts.users` fills them in as the table is
     written, and :meth:`ScratchParts.sequences` gives the users' day-by-day activity
-    (:func:`~rednote.features.sequences.activity_sequences`). The posts are sorted by author into ranges of users
+    (:func:`~rednote.features.sequences.activity_sequences`). The posts are shuffled by author into ranges of users (:func:`user_ranges`)
     (a disk-backed shuffle), and each range's rows and sequences are files of ``folder``."""
     import dask
     import dask.dataframe as dd

@@ -176,3 +176,11 @@ def test_a_printed_time_in_another_zone_is_moved_to_beijing_and_a_skipped_one_is
     # epoch is an instant whatever the zone
     assert times.tolist() == [pd.Timestamp("2025-02-01 01:30"), pd.NaT, pd.Timestamp("2025-01-13 15:34:42")]
     assert bad.tolist() == [False, True, False]
+
+
+def test_a_printed_time_its_zone_shows_twice_is_unreadable():
+    """Berlin's clocks went from 03:00 back to 02:00 on 27 October 2024: 02:30 that night was read twice."""
+    times, bad = parse_times(pd.Series(["2024-10-27 02:30", "2024-10-27 03:30", ""]), zone="Europe/Berlin")
+    # 03:30 on that day is winter time (UTC+1): 10:30 in Beijing; an empty cell is neither a time nor unreadable
+    assert times.tolist() == [pd.NaT, pd.Timestamp("2024-10-27 10:30"), pd.NaT]
+    assert bad.tolist() == [True, False, False]
