@@ -10,7 +10,7 @@ post-level set-up so the two can be read side by side.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import euclidean_distances
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils.extmath import row_norms
 
 from rednote.core.errors import UserError
 from rednote.core.params import AnomalyParams, SegmentParams
@@ -84,31 +85,45 @@ def silhouette(X: np.ndarray, labels: np.ndarray, sample_size: int, seed: int) -
     against *all* rows; unlike silhouettes of a sub-sample clustering, a tiny cluster missing from
     the sample still counts as a neighbour. Memory stays bounded (blocks of :data:`DISTANCE_BLOCK`).
     """
-    labels = np.asarray(labels)
-    present, labels = np.unique(labels, return_inverse=True)
-    n, k = len(X), len(present)
-    if not 2 <= k <= n - 1:
-        return None
+    return silhouettes(X, {0: labels}, sample_size, seed)[0]
+
+
+def silhouettes(
+    X: np.ndarray, labelings: Mapping[int, np.ndarray], sample_size: int, seed: int
+) -> dict[int, float | None]:
+    """:func:`silhouette` of each labelling of the same rows ``X`` (e.g. each k tried), from one pass over the
+    distances: each block of sampled rows' distances to all rows is computed once, for every labelling, with the
+    rows' squared norms computed once (scikit-learn's own, so the distances are those it computes itself)."""
+    n = len(X)
+    clusterings = {}  # each defined labelling: (labels numbered 0..k-1, cluster sizes, one-hot (n, k))
+    for key, labels in labelings.items():
+        present, numbered = np.unique(np.asarray(labels), return_inverse=True)
+        if 2 <= len(present) <= n - 1:
+            one_hot = np.zeros((n, len(present)))
+            one_hot[np.arange(n), numbered] = 1.0
+            clusterings[key] = (numbered, one_hot.sum(axis=0), one_hot)
     rows = (
         np.arange(n) if n <= sample_size else np.sort(np.random.default_rng(seed).choice(n, sample_size, replace=False))
     )
-    one_hot = np.zeros((n, k))
-    one_hot[np.arange(n), labels] = 1.0
-    sizes = one_hot.sum(axis=0)
+    norms = row_norms(X, squared=True)[np.newaxis, :]
     step = max(1, DISTANCE_BLOCK // n)
-    scores = []
-    for start in range(0, len(rows), step):
+    scores: dict[int, list[np.ndarray]] = {key: [] for key in clusterings}
+    for start in range(0, len(rows) if clusterings else 0, step):
         block = rows[start : start + step]
-        sums = euclidean_distances(X[block], X) @ one_hot  # (block, k): summed distance to each cluster
-        own = labels[block]
-        own_size = sizes[own]
-        a = sums[np.arange(len(block)), own] / np.maximum(own_size - 1, 1)
-        means = sums / sizes
-        means[np.arange(len(block)), own] = np.inf
-        b = means.min(axis=1)
-        s = (b - a) / np.maximum(np.maximum(a, b), np.finfo(float).tiny)
-        scores.append(np.where(own_size > 1, s, 0.0))  # a point alone in its cluster scores 0, as in scikit-learn
-    return float(np.concatenate(scores).mean())
+        distances = euclidean_distances(X[block], X, Y_norm_squared=norms)
+        for key, (labels, sizes, one_hot) in clusterings.items():
+            sums = distances @ one_hot  # (block, k): summed distance to each cluster
+            own = labels[block]
+            own_size = sizes[own]
+            a = sums[np.arange(len(block)), own] / np.maximum(own_size - 1, 1)
+            means = sums / sizes
+            means[np.arange(len(block)), own] = np.inf
+            b = means.min(axis=1)
+            s = (b - a) / np.maximum(np.maximum(a, b), np.finfo(float).tiny)
+            scores[key].append(
+                np.where(own_size > 1, s, 0.0)
+            )  # a point alone in its cluster scores 0, as in scikit-learn
+    return {key: float(np.concatenate(scores[key]).mean()) if key in scores else None for key in labelings}
 
 
 @dataclass
@@ -152,19 +167,16 @@ def choose_k(X: np.ndarray, ks: Sequence[int], seed: int, n_init: int, sample_si
             f"there are {n} users, too few for up to {max(ks)} clusters (a silhouette needs more users than clusters); "
             "lower segment.k / segment.k_range or use a larger crawl."
         )
-    silhouettes: dict[int, float | None] = {}
-    fitted: dict[int, np.ndarray] = {}
-    for k in ks:
-        fitted[k] = fit_kmeans(X, k, seed, n_init)
-        silhouettes[k] = silhouette(X, fitted[k], sample_size, seed)
-    scored = {k: s for k, s in silhouettes.items() if s is not None}
+    fitted = {k: fit_kmeans(X, k, seed, n_init) for k in ks}
+    scores = silhouettes(X, fitted, sample_size, seed)
+    scored = {k: s for k, s in scores.items() if s is not None}
     if not scored:
         raise UserError(
             f"no k in {list(ks)} gives a defined silhouette: the {n} users sit on too few distinct points; use a larger crawl or lower segment.k_range."
         )
     best = max(scored, key=lambda k: (scored[k], -k))
     sizes = np.bincount(fitted[best], minlength=best).tolist()
-    return KChoice(best, silhouettes, fitted[best], sizes)
+    return KChoice(best, scores, fitted[best], sizes)
 
 
 # --------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from rednote.adaptation.segments import (
     scale_features,
     segment_users,
     silhouette,
+    silhouettes,
     study_clusters,
 )
 from rednote.core.errors import UserError
@@ -172,6 +173,18 @@ def test_silhouette_equals_scikit_learn_and_its_sampled_estimate_is_close():
     assert exact == pytest.approx(silhouette_score(X, labels), abs=1e-9)
     assert silhouette(X, labels, sample_size=150, seed=0) == pytest.approx(exact, abs=0.05)
     assert silhouette(X, np.zeros(len(X), dtype=int), sample_size=100, seed=0) is None  # one cluster: undefined
+
+
+def test_silhouettes_of_several_labellings_in_one_pass_are_each_labellings_own():
+    X = blobs([(0, 0), (2, 0), (0, 2)], per=120, spread=0.8, seed=3)
+    labelings = {k: fit_kmeans(X, k, seed=0, n_init=2) for k in (2, 3, 4)} | {1: np.zeros(len(X), dtype=int)}
+    together = silhouettes(X, labelings, sample_size=10_000, seed=0)
+    assert list(together) == [2, 3, 4, 1] and together[1] is None
+    for k in (2, 3, 4):
+        assert together[k] == pytest.approx(silhouette_score(X, labelings[k]), abs=1e-9)
+    sampled = silhouettes(X, labelings, sample_size=50, seed=4)  # the same sample of rows for every labelling
+    assert sampled == {k: silhouette(X, labels, sample_size=50, seed=4) for k, labels in labelings.items()}
+    assert silhouettes(X, {1: labelings[1]}, sample_size=50, seed=0) == {1: None}
 
 
 def test_sampled_silhouette_still_sees_a_tiny_cluster():
