@@ -57,7 +57,8 @@ def parse_counts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     Returns ``(counts, unparseable)``: int64 counts (0 where empty or unreadable) and a bool mask of
     the values that were neither empty nor readable (``-1``, an unknown count, is neither: see
-    :data:`UNKNOWN_COUNT`). Same index as ``values``.
+    :data:`UNKNOWN_COUNT`). Same index as ``values``. A count of 2**62 or more is unreadable: no page shows one,
+    and sums of counts must stay within int64.
     """
     text = values.astype("string").fillna("").str.strip().str.lower().str.replace(",", "", regex=False)
     empty = (text == "") | text.isin(ZERO_WORDS) | (text == UNKNOWN_COUNT)

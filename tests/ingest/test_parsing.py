@@ -184,3 +184,11 @@ def test_a_printed_time_its_zone_shows_twice_is_unreadable():
     # 03:30 on that day is winter time (UTC+1): 10:30 in Beijing; an empty cell is neither a time nor unreadable
     assert times.tolist() == [pd.NaT, pd.Timestamp("2024-10-27 10:30"), pd.NaT]
     assert bad.tolist() == [True, False, False]
+
+
+def test_a_count_of_2_to_the_62_or_more_is_unreadable_and_the_mask_is_boolean():
+    counts, bad = parse_counts(
+        pd.Series(["4000000000000000000", "4611686018427387904", "5000000000000000000", "100000000000000000000", ""])
+    )
+    assert counts.tolist() == [4 * 10**18, 0, 0, 0, 0] and counts.dtype == "int64"  # 2**62 = 4,611,686,018,427,387,904
+    assert bad.tolist() == [False, True, True, True, False] and bad.dtype == bool
