@@ -15,9 +15,7 @@ def best_f1_threshold(y: np.ndarray, p: np.ndarray) -> float:
     if y.sum() == 0:
         return 0.5
     precision, recall, thresholds = skm.precision_recall_curve(y, p)
-    f1 = np.divide(
-        2 * precision * recall, precision + recall, out=np.zeros_like(precision), where=(precision + recall) > 0
-    )[:-1]
+    f1 = (2 * precision * recall / np.maximum(precision + recall, np.finfo(float).tiny))[:-1]  # 0 where both are
     best = np.flatnonzero(f1 == f1.max())
     return float(thresholds[best[-1]])
 

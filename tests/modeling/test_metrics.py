@@ -16,6 +16,12 @@ def test_threshold_defaults_to_half_without_positives():
     assert best_f1_threshold(np.zeros(4), np.array([0.1, 0.2, 0.3, 0.4])) == 0.5
 
 
+def test_a_threshold_above_every_retained_user_has_f1_zero_not_undefined():
+    # the lost user scores highest: at 0.9 precision and recall are both 0 (F1 0); at 0.2, F1 = 2/3
+    assert best_f1_threshold(np.array([1, 0]), np.array([0.2, 0.9])) == 0.2
+    assert best_f1_threshold(np.array([0, 1, 0]), np.array([0.95, 0.5, 0.9])) == 0.5  # 0.95 and 0.9: F1 0
+
+
 def test_scores_on_a_hand_checked_case():
     y = np.array([0, 0, 1, 1, 0, 0, 0, 0, 0, 1])
     p = np.array([0.1, 0.6, 0.7, 0.4, 0.2, 0.1, 0.3, 0.2, 0.1, 0.9])
