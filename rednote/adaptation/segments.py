@@ -120,9 +120,8 @@ def silhouettes(
             means[np.arange(len(block)), own] = np.inf
             b = means.min(axis=1)
             s = (b - a) / np.maximum(np.maximum(a, b), np.finfo(float).tiny)
-            scores[key].append(
-                np.where(own_size > 1, s, 0.0)
-            )  # a point alone in its cluster scores 0, as in scikit-learn
+            # a point alone in its cluster scores 0, as in scikit-learn
+            scores[key].append(np.where(own_size > 1, s, 0.0))
     return {key: float(np.concatenate(scores[key]).mean()) if key in scores else None for key in labelings}
 
 

@@ -113,8 +113,8 @@ def engine_scratch(beside: str | Path, environ: Mapping[str, str] = os.environ) 
     """For a stage writing ``beside``: under the Dask engine, a scratch folder for its partitions
     (:func:`rednote.core.scratch.scratch_folder`), removed when the stage is done; under the pandas engine, None.
 
-    The stage starts its cluster (:func:`dask_client`) inside it and closes it before it writes its tables from the
-    folder's files: the workers' memory is then free while the stage's holds the tables."""
+    The stage's cluster (:func:`dask_client`) is opened inside it and closed before the stage writes its tables from
+    the folder's files: the workers' memory is then free while the stage's holds the tables."""
     if engine(environ) != "dask":
         yield None
         return
