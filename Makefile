@@ -39,5 +39,5 @@ mutate:  ## mutation testing of the modules where a silent bug changes the answe
 	mutmut run --max-children 2
 	mutmut results
 
-mutate-save:  ## keep mutmut's verdicts in docs/mutation-state, for the next `make mutate` on a fresh clone to resume from
-	cd mutants && find rednote -name '*.meta' -exec cp --parents {} ../docs/mutation-state/ \;
+mutate-save:  ## keep mutmut's kills in docs/mutation-state, for the next `make mutate` on a fresh clone to resume from
+	python tests/mutation_state.py mutants docs/mutation-state

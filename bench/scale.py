@@ -226,7 +226,7 @@ def report(engine: str, results: dict, extra: dict, stages: list[str], sizes: li
     print(f"{'total':<10}" + "".join(f"{totals[n]:>14.1f}{peaks[n]:>12.0f}" for n in sizes))
     large, mid = sizes[-1], sizes[-2] if len(sizes) > 1 else sizes[-1]
     exponent = math.log(totals[large] / totals[mid]) / math.log(large / mid) if large != mid else float("nan")
-    clean_label = max(results[large][s][1] for s in ("clean", "label"))
+    clean_label = max((results[large][s][1] for s in ("clean", "label") if s in results[large]), default=float("nan"))
     print(
         f"posts={large} engine={engine} total_s={totals[large]:.1f} peak_mb={peaks[large]:.0f} "
         f"clean_label_peak_mb={clean_label:.0f} exponent={exponent:.2f}"
