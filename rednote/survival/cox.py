@@ -26,7 +26,6 @@ import pandas as pd
 from lifelines import CoxPHFitter
 from lifelines.exceptions import ConvergenceError, ConvergenceWarning
 from lifelines.statistics import proportional_hazard_test
-from lifelines.utils import concordance_index
 from scipy.stats import norm
 
 from rednote.modeling.evaluation import repeated_folds
@@ -140,9 +139,68 @@ def out_of_fold_risk(data: CoxData, penalizer: float, folds: int, repeats: int, 
     return risk
 
 
+class Concordance:
+    """Harrell's C of fixed users (``duration``, ``event``, ``risk``) under any whole-number weights per user, as
+    lifelines' ``concordance_index(duration, -risk, event)`` of the users repeated that many times: a bootstrap
+    resample is a weighting, so its C needs no copy of the users and no sort.
+
+    A pair is comparable when its earlier duration is a silence (event 1), or when both durations are equal and only
+    one is a silence (the censored user was watched at least as long); it counts 1 when the one who fell silent
+    first had the higher risk, 1/2 when the risks are equal. Users are grouped by distinct duration (whole days),
+    so one weighting costs two passes over the silences per distinct duration, against lifelines' binary tree walked
+    in Python per user (9.4 s for 1,000,000 users)."""
+
+    def __init__(self, duration: np.ndarray, event: np.ndarray, risk: np.ndarray) -> None:
+        later = -np.asarray(risk, dtype=float)  # lifelines' predicted times: a higher risk, an earlier silence
+        self.silent = np.asarray(event).astype(bool)
+        order = np.argsort(later[self.silent], kind="stable")
+        self.silences = np.flatnonzero(self.silent)[order]  # the silent users, by predicted time
+        ranked = later[self.silences]
+        self.below = np.searchsorted(ranked, later, side="left")  # silences predicted earlier than each user
+        self.upto = np.searchsorted(ranked, later, side="right")  # ... earlier or at the same time
+        _, group = np.unique(np.asarray(duration), return_inverse=True)
+        order = np.argsort(group, kind="stable")
+        starts = np.searchsorted(group[order], np.arange(group.max() + 2 if len(group) else 1))
+        by_group = [order[a:b] for a, b in zip(starts[:-1], starts[1:], strict=True)]
+        silence_order = np.argsort(group[self.silences], kind="stable")
+        cuts = np.searchsorted(group[self.silences][silence_order], np.arange(len(by_group) + 1))
+        #: per distinct duration, in order: its silent users, where its silences sit in the pool, its censored users
+        self.steps = [
+            (users[self.silent[users]], silence_order[a:b], users[~self.silent[users]])
+            for users, a, b in zip(by_group, cuts[:-1], cuts[1:], strict=True)
+        ]
+
+    def counts(self, weights: np.ndarray) -> tuple[int, int, int]:
+        """(correct, tied, comparable) pairs, each pair weighted by the product of its users' ``weights``."""
+        weights = np.asarray(weights, dtype=np.int64)
+        pool = np.zeros(len(self.silences), dtype=np.int64)  # weights of the silences seen so far, by predicted time
+        correct = tied = pairs = 0
+        for silent, places, censored in self.steps:
+            for who in (silent, None, censored):
+                if who is None:  # silences of this duration join the pool after their own comparisons...
+                    pool[places] = weights[self.silences[places]]
+                    continue
+                if not len(who):
+                    continue
+                cumulative = np.concatenate(([0], np.cumsum(pool)))  # ...and before the censored of it
+                w = weights[who]
+                correct += int(w @ cumulative[self.below[who]])
+                tied += int(w @ (cumulative[self.upto[who]] - cumulative[self.below[who]]))
+                pairs += int(w.sum()) * int(cumulative[-1])
+        return correct, tied, pairs
+
+    def of(self, weights: np.ndarray | None = None) -> float:
+        """C under ``weights`` (every user once when None); ZeroDivisionError when no pair is comparable (as
+        lifelines)."""
+        correct, tied, pairs = self.counts(np.ones(len(self.silent), dtype=np.int64) if weights is None else weights)
+        if pairs == 0:
+            raise ZeroDivisionError("No admissable pairs in the dataset.")
+        return (correct + tied / 2) / pairs
+
+
 def concordance(duration: np.ndarray, event: np.ndarray, risk: np.ndarray) -> float:
     """Harrell's C: the share of comparable pairs in which the user with the higher risk fell silent first."""
-    return float(concordance_index(duration, -risk, event))
+    return Concordance(duration, event, risk).of()
 
 
 def concordance_interval(
@@ -153,10 +211,11 @@ def concordance_interval(
     if len(silent) == 0 or n_boot < 1:
         return None, None
     rng = np.random.default_rng(seed)
+    c = Concordance(duration, event, risk)
     values = np.empty(n_boot)
     for b in range(n_boot):
         pick = np.concatenate([rng.choice(silent, len(silent)), rng.choice(still, len(still))])
-        values[b] = concordance(duration[pick], event[pick], risk[pick])
+        values[b] = c.of(np.bincount(pick, minlength=len(event)))  # each user as often as picked
     return percentile_interval(values, level)
 
 

@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from e2e import ROOT, write_params
 from sklearn.cluster import DBSCAN
-from sklearn.metrics import silhouette_score
+from sklearn.metrics import euclidean_distances, silhouette_score
 
+from rednote.adaptation import segments
 from rednote.adaptation.segments import (
     candidate_ks,
     choose_k,
@@ -19,6 +20,7 @@ from rednote.adaptation.segments import (
     describe,
     fit_kmeans,
     k_distances,
+    neighbours,
     outlier_reasons,
     outlier_table,
     profile,
@@ -183,8 +185,24 @@ def test_silhouettes_of_several_labellings_in_one_pass_are_each_labellings_own()
     for k in (2, 3, 4):
         assert together[k] == pytest.approx(silhouette_score(X, labelings[k]), abs=1e-9)
     sampled = silhouettes(X, labelings, sample_size=50, seed=4)  # the same sample of rows for every labelling
-    assert sampled == {k: silhouette(X, labels, sample_size=50, seed=4) for k, labels in labelings.items()}
+    alone = {k: silhouette(X, labels, sample_size=50, seed=4) for k, labels in labelings.items()}
+    assert sampled == pytest.approx(alone, abs=1e-12) and sampled[1] is None
     assert silhouettes(X, {1: labelings[1]}, sample_size=50, seed=0) == {1: None}
+
+
+def test_silhouettes_computed_in_small_blocks_of_rows_and_columns_are_the_same(monkeypatch):
+    X = blobs([(0, 0), (2, 0), (0, 2)], per=100, spread=0.8, seed=5)
+    labelings = {k: fit_kmeans(X, k, seed=0, n_init=2) for k in (2, 3)}
+    whole = silhouettes(X, labelings, sample_size=10_000, seed=0)
+    monkeypatch.setattr(segments, "ROW_BLOCK", 7)  # 300 rows in blocks of 7, each against columns of 70 / 7 = 10
+    monkeypatch.setattr(segments, "DISTANCE_BLOCK", 70)
+    blocked = silhouettes(X, labelings, sample_size=10_000, seed=0)
+    for k in (2, 3):
+        assert blocked[k] == pytest.approx(whole[k], abs=1e-12)
+        assert blocked[k] == pytest.approx(silhouette_score(X, labelings[k]), abs=1e-9)
+    sampled = silhouettes(X, labelings, sample_size=40, seed=1)
+    monkeypatch.undo()
+    assert sampled == pytest.approx(silhouettes(X, labelings, sample_size=40, seed=1), abs=1e-12)
 
 
 def test_sampled_silhouette_still_sees_a_tiny_cluster():
@@ -289,6 +307,14 @@ def test_k_distances_are_distances_to_the_kth_neighbour_counting_the_point_itsel
     assert k_distances(X, 2).tolist() == [7.0, 1.0, 1.0, 2.0]
     with pytest.raises(UserError, match="min_samples"):
         k_distances(X, 5)
+
+
+def test_neighbours_come_from_a_tree_on_16_columns_and_match_every_pairwise_distance():
+    X = np.random.default_rng(6).normal(size=(300, 16))  # from 16 columns scikit-learn's default is brute force
+    tree = neighbours(X, 4)
+    assert tree._fit_method == "kd_tree"  # brute force takes hours at 1.5 million users (README, Scaling)
+    distances = np.sort(euclidean_distances(X, X), axis=1)[:, 3]
+    assert k_distances(X, 4) == pytest.approx(distances, abs=1e-9)
 
 
 @pytest.mark.parametrize("seed, eps, min_samples", [(0, 0.5, 5), (1, 0.8, 10), (2, 0.3, 3), (3, 5.0, 4)])

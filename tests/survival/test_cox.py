@@ -3,9 +3,11 @@
 import numpy as np
 import pandas as pd
 import pytest
+from lifelines.utils import concordance_index
 
 from rednote.modeling.evaluation import repeated_folds
 from rednote.survival.cox import (
+    Concordance,
     CoxData,
     concordance,
     concordance_interval,
@@ -91,6 +93,38 @@ def test_concordance_is_harrells_c_counted_by_hand():
     )  # (1,·) right, (2,·) wrong
 
 
+def test_tied_durations_and_tied_risks_count_as_harrell_counts_them():
+    duration, event = np.array([2.0, 2.0, 2.0, 5.0]), np.array([1, 1, 0, 0])
+    # comparable: each silence at day 2 against the user censored at day 2 and the one at day 5; the two silences on
+    # the same day are not compared: (1,3) (1,4) (2,3) (2,4)
+    risk = np.array([3.0, 1.0, 1.0, 0.0])
+    # (1,3) right, (1,4) right, (2,3) equal risks: 1/2, (2,4) right
+    assert concordance(duration, event, risk) == pytest.approx(3.5 / 4)
+    with pytest.raises(ZeroDivisionError):  # as lifelines: no comparable pair
+        concordance(np.array([1.0, 1.0]), np.array([1, 1]), np.array([0.0, 1.0]))
+
+
+def test_concordance_of_weighted_users_is_lifelines_of_the_users_repeated():
+    draw, checked = np.random.default_rng(11), 0
+    for _ in range(200):
+        n = int(draw.integers(2, 30))
+        duration = draw.integers(1, 6, n).astype(float)  # few distinct days: many ties
+        event, risk = draw.random(n) < 0.6, draw.integers(0, 4, n).astype(float)  # tied risks too
+        for weights in (draw.integers(0, 3, n), np.ones(n, dtype=int)):
+            picked = np.repeat(np.arange(n), weights)
+            if not event[picked].any():  # lifelines' own stop, before it counts
+                continue
+            try:
+                want = concordance_index(duration[picked], -risk[picked], event[picked])
+            except ZeroDivisionError:
+                with pytest.raises(ZeroDivisionError):
+                    Concordance(duration, event, risk).of(weights)
+                continue
+            assert Concordance(duration, event, risk).of(weights) == want  # whole numbers of pairs: equal
+            checked += 1
+    assert checked > 300
+
+
 def test_the_concordance_interval_is_the_documented_bootstrap_computed_independently():
     data = planted(60, seed=3, censor=8)  # many still posting at the end: who fell silent matters
     assert 10 < data.event.sum() < 50
@@ -100,7 +134,7 @@ def test_the_concordance_interval_is_the_documented_bootstrap_computed_independe
     values = []
     for _ in range(25):
         pick = np.concatenate([draw.choice(silent, len(silent)), draw.choice(still, len(still))])
-        values.append(concordance(data.duration[pick], data.event[pick], risk[pick]))
+        values.append(concordance_index(data.duration[pick], -risk[pick], data.event[pick]))  # lifelines' own
     got = concordance_interval(data.duration, data.event, risk, 25, 0.8, 7)
     assert got == pytest.approx(tuple(np.percentile(values, [10, 90])))
     one = concordance_interval(data.duration, data.event, risk, 1, 0.95, 7)
