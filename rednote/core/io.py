@@ -106,12 +106,12 @@ def write_parts(parts: Iterable[pd.DataFrame], path: str | Path) -> int:
     return written
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a Parquet table written by :func:`write_table`."""
+def read_table(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """Read a Parquet table written by :func:`write_table`: every column, or only ``columns``."""
     path = Path(path)
     if not path.exists():
         raise UserError(f"{path} does not exist; run the stage that makes it first (`dvc repro`).")
-    return pd.read_parquet(path, engine="pyarrow")
+    return pd.read_parquet(path, engine="pyarrow", columns=columns)
 
 
 def write_array(array: np.ndarray, path: str | Path) -> None:

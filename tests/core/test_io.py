@@ -94,3 +94,14 @@ def test_empty_parts_give_the_columns_and_later_groups_take_the_first_groups_typ
     with pytest.raises(ValueError, match="at least one part"):
         io.write_parts([], tmp_path / "none.parquet")
     assert not (tmp_path / "none.parquet").exists()
+
+
+def test_read_table_reads_every_column_or_the_ones_named(tmp_path):
+    from rednote.core import io
+
+    frame = pd.DataFrame({"user_id": ["a", "b"], "text": ["long", "longer"], "likes": [1, 2]})
+    io.write_table(frame, tmp_path / "t.parquet")
+    pd.testing.assert_frame_equal(io.read_table(tmp_path / "t.parquet"), frame)
+    pd.testing.assert_frame_equal(
+        io.read_table(tmp_path / "t.parquet", columns=["likes", "user_id"]), frame[["likes", "user_id"]]
+    )
