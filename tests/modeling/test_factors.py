@@ -159,3 +159,17 @@ def test_the_factors_report_says_what_it_fitted_or_why_it_could_not():
         None,
     )
     assert factors_report(users.assign(retained=[0] + [1] * 39), X, ["a", "b"], p)[1] is None  # one lost user
+
+
+@pytest.mark.parametrize("retained", [[1, 1] + [0] * 38, [0, 0] + [1] * 38])
+def test_two_users_of_a_class_are_enough_for_the_factors_report(retained):
+    from rednote.core.params import load_params
+    from rednote.features.cohort import BEHAVIOUR_FEATURES
+    from rednote.modeling.factors import factors_report
+
+    p = load_params().explain.model_copy(update={"odds_bootstrap": 3})
+    rng = np.random.default_rng(1)
+    users = pd.DataFrame({name: rng.poisson(3, 40).astype(float) for name in BEHAVIOUR_FEATURES})
+    report, table = factors_report(users.assign(retained=retained), rng.standard_normal((40, 2)), ["a", "b"], p)
+    assert "degenerate" not in report and table is not None  # "at least 2 of each", as the stop's sentence says
+    assert report["n_retained"] == sum(retained) and list(table["feature"]) != []
