@@ -39,8 +39,10 @@ WORKER_MEMORY = "auto"
 #: its own count, 70% by the process's) but never pauses nor is killed: memory a worker cannot write out (a loaded
 #: encoder, a task's working set) would otherwise stall or restart it.
 LOCAL_MEMORY = {"distributed.worker.memory.pause": False, "distributed.worker.memory.terminate": False}
-#: Rows per partition where a stage cuts a table into partitions itself. At 2,000,000 posts `clean` took 203 s and
-#: 2.3 GB in partitions of 50,000 rows, against 246 s and 3.3 GB in partitions of 100,000 (same bytes written).
+#: Rows per partition where a stage cuts a table into partitions itself (`clean`'s blocks of the export, `label`'s
+#: ranges of users by their posts): a worker holds a partition's rows at every step, so this bounds its memory. At
+#: 2,000,000 posts, partitions of 50,000 rows took `clean` to 203 s and 2.3 GB and `label` to 348 s and 2.7 GB,
+#: against 246 s and 3.3 GB, 400 s and 3.4 GB with 100,000 (the same bytes written).
 ROWS_PER_PARTITION = 50_000
 #: Dask settings for the stages' graphs: partitions stay the pandas frames the stages' functions made (no conversion
 #: to Arrow strings: what makes the engines' bytes equal), and shuffles are Dask's peer-to-peer ones, which keep what

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from rednote.core.engine import DASK_CONFIG
+from rednote.core.engine import DASK_CONFIG, ROWS_PER_PARTITION
 from rednote.core.params import LabelParams
 from rednote.core.scratch import put, releasing, take
 from rednote.core.window import Window
@@ -35,9 +35,6 @@ if TYPE_CHECKING:
 
 #: The posts' columns the stage itself reads.
 KEY_COLUMNS = ["user_id", "created_at"]
-#: Posts per range of users (a task): a worker holds a range's posts, their users' rows, tokens and day-by-day
-#: activity at once, so this bounds its memory; half of a row group (``core.io.ROW_GROUP_ROWS``).
-POSTS_PER_RANGE = 50_000
 
 
 def tokenized_rows(
@@ -151,7 +148,7 @@ def label_on_cluster(
 
     def make_rows(windows: pd.DataFrame, counted: pd.DataFrame | None) -> pd.DataFrame:
         with cluster() as client, dask.config.set(DASK_CONFIG):
-            partitions = max(2 * len(client.scheduler_info()["workers"]), -(-len(keys) // POSTS_PER_RANGE))
+            partitions = max(2 * len(client.scheduler_info()["workers"]), -(-len(keys) // ROWS_PER_PARTITION))
             divisions = user_ranges(keys["user_id"], partitions)  # ranges of users cut from the stage's two columns
             # a partition a row group (``write_parts`` writes 100,000 rows a group): by default Dask reads a file
             # of a few hundred MB as one partition, so a worker would hold the whole crawl

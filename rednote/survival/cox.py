@@ -159,34 +159,33 @@ class Concordance:
         self.below = np.searchsorted(ranked, later, side="left")  # silences predicted earlier than each user
         self.upto = np.searchsorted(ranked, later, side="right")  # ... earlier or at the same time
         _, group = np.unique(np.asarray(duration), return_inverse=True)
-        order = np.argsort(group, kind="stable")
-        starts = np.searchsorted(group[order], np.arange(group.max() + 2 if len(group) else 1))
-        by_group = [order[a:b] for a, b in zip(starts[:-1], starts[1:], strict=True)]
-        silence_order = np.argsort(group[self.silences], kind="stable")
-        cuts = np.searchsorted(group[self.silences][silence_order], np.arange(len(by_group) + 1))
+        silence_group = group[self.silences]
         #: per distinct duration, in order: its silent users, where its silences sit in the pool, its censored users
         self.steps = [
-            (users[self.silent[users]], silence_order[a:b], users[~self.silent[users]])
-            for users, a, b in zip(by_group, cuts[:-1], cuts[1:], strict=True)
+            (
+                np.flatnonzero(self.silent & (group == g)),
+                np.flatnonzero(silence_group == g),
+                np.flatnonzero(~self.silent & (group == g)),
+            )
+            for g in range(group.max() + 1 if len(group) else 0)
         ]
 
     def counts(self, weights: np.ndarray) -> tuple[int, int, int]:
         """(correct, tied, comparable) pairs, each pair weighted by the product of its users' ``weights``."""
         weights = np.asarray(weights, dtype=np.int64)
         pool = np.zeros(len(self.silences), dtype=np.int64)  # weights of the silences seen so far, by predicted time
-        correct = tied = pairs = 0
+
+        def compare(who: np.ndarray) -> tuple[int, int, int]:  # the users ``who`` against every silence in the pool
+            cumulative = np.concatenate(([0], np.cumsum(pool)))
+            w, below, upto = weights[who], cumulative[self.below[who]], cumulative[self.upto[who]]
+            return int(w @ below), int(w @ (upto - below)), int(w.sum()) * int(cumulative[-1])
+
+        tallies = [(0, 0, 0)]
         for silent, places, censored in self.steps:
-            for who in (silent, None, censored):
-                if who is None:  # silences of this duration join the pool after their own comparisons...
-                    pool[places] = weights[self.silences[places]]
-                    continue
-                if not len(who):
-                    continue
-                cumulative = np.concatenate(([0], np.cumsum(pool)))  # ...and before the censored of it
-                w = weights[who]
-                correct += int(w @ cumulative[self.below[who]])
-                tied += int(w @ (cumulative[self.upto[who]] - cumulative[self.below[who]]))
-                pairs += int(w.sum()) * int(cumulative[-1])
+            tallies.append(compare(silent))  # against the silences of shorter durations...
+            pool[places] = weights[self.silences[places]]
+            tallies.append(compare(censored))  # ...and of the same one too
+        correct, tied, pairs = (sum(column) for column in zip(*tallies, strict=True))
         return correct, tied, pairs
 
     def of(self, weights: np.ndarray | None = None) -> float:

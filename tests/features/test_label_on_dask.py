@@ -37,7 +37,7 @@ def posts(tmp_path_factory):
 
 @pytest.mark.parametrize("design", ["landmark", "calendar"])
 def test_the_cluster_labels_the_users_one_process_labels(posts, design, dask_scheduler, monkeypatch, tmp_path):
-    monkeypatch.setattr(partitioned, "POSTS_PER_RANGE", 700)  # ranges of users of about 700 posts
+    monkeypatch.setattr(partitioned, "ROWS_PER_PARTITION", 700)  # ranges of users of about 700 posts
     monkeypatch.setattr(io, "ROW_GROUP_ROWS", 500)  # row groups that cut across them: the cluster reads one a task
     p = load_params(ROOT / "params.yaml").label.model_copy(update={"design": design, "activity": "posts_and_comments"})
     table = pd.read_parquet(posts)
