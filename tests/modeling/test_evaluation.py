@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
+from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, roc_auc_score
 
@@ -284,7 +287,8 @@ def test_cv_scores_report_intervals_spread_and_threshold_figures():
 
 def test_cv_scores_with_one_class_or_no_predicted_retained_user_are_null_or_zero():
     """A fold model that scores everyone 0.1 with thresholds of 0.5: nobody is predicted retained, so precision,
-    recall and F1 are 0 (not 1); with one class only, every ranking figure and its interval is None."""
+    recall and F1 are 0 (not 1), said without scikit-learn's warning that they are undefined (a run's log would
+    otherwise repeat it for every repeat); with one class only, every ranking figure and its interval is None."""
 
     def flat(X, y, seed):
         predict = lambda Z: np.full(len(Z), 0.1)  # noqa: E731
@@ -292,6 +296,7 @@ def test_cv_scores_with_one_class_or_no_predicted_retained_user_are_null_or_zero
         return predict
 
     X, y = signal()
+    warnings.simplefilter("error", UndefinedMetricWarning)  # pytest restores the filters after the test
     nobody = cv_scores(y, cross_validate(flat, X, y, repeated_folds(y, 5, 2, 0), 0), 50, 0.95, 0)
     assert nobody["predicted_positives"] == 0 and nobody["precision"] == nobody["recall"] == nobody["f1"] == 0
     assert nobody["threshold"] == 0.5 and nobody["roc_auc"] == 0.5

@@ -1,5 +1,8 @@
+import warnings
+
 import numpy as np
 import pytest
+from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import roc_auc_score
 
 from rednote.modeling.metrics import best_f1_threshold, bootstrap_auc, evaluate_model, percentile_interval, scores
@@ -47,6 +50,8 @@ def test_all_negative_prediction_scores_zero_f1_like_the_study():
 
 
 def test_single_class_test_split_gives_null_ranking_scores():
+    # the zeros below are said without scikit-learn's warning that the ratios are undefined (0/0)
+    warnings.simplefilter("error", UndefinedMetricWarning)  # pytest restores the filters after the test
     s = scores(np.zeros(10), np.linspace(0, 1, 10), 0.5)
     assert s["roc_auc"] is None and s["pr_auc"] is None and s["balanced_accuracy"] is None
     assert s["precision"] == 0 and s["recall"] == 0 and s["f1"] == 0  # no retained user to find: 0, not 1
