@@ -19,6 +19,7 @@ from rednote.modeling.evaluation import (
     cv_scores,
     inner_threshold,
     mean_oof,
+    null_cv_scores,
     permutation_null,
     permutation_pvalue,
     ranking_score,
@@ -285,6 +286,17 @@ def test_cv_scores_report_intervals_spread_and_threshold_figures():
     assert 0 < scores["f1"] <= 1 and scores["threshold"] is not None
 
 
+def test_a_cv_run_without_a_model_has_every_key_of_one_with_a_model_each_score_null():
+    """``null_cv_scores`` (no model could be fitted) lists exactly the keys ``cv_scores`` writes, so `dvc metrics
+    diff` lines up a degenerate run with a scored one; only the counts of users are given."""
+    X, y = signal()
+    scored = cv_scores(y, cross_validate(logreg, X, y, repeated_folds(y, 5, 1, 0), 0, inner_folds=2), 10, 0.95, 0)
+    null = null_cv_scores(y)
+    assert sorted(null) == sorted(scored)
+    assert (null["n"], null["positives"]) == (400, 40) and type(null["n"]) is type(null["positives"]) is int
+    assert all(value is None for key, value in null.items() if key not in ("n", "positives"))
+
+
 def test_cv_scores_with_one_class_or_no_predicted_retained_user_are_null_or_zero():
     """A fold model that scores everyone 0.1 with thresholds of 0.5: nobody is predicted retained, so precision,
     recall and F1 are 0 (not 1), said without scikit-learn's warning that they are undefined (a run's log would
@@ -506,15 +518,15 @@ def test_inner_threshold_is_the_documented_inner_cv_computed_independently():
     X, y = rng.random((30, 1)), np.array([1] * 9 + [0] * 21)
     seeds = []
 
-    def shifted(X_train, y_train, seed):  # scores move with the training part's retained share: folds matter
-        seeds.append(seed)
-        return lambda Z: Z[:, 0] + y_train.mean()
+    def shifted(X_train, y_train, seed):  # scores move with the training part's rows: which users are in it matters
+        seeds.append(seed)  # (its retained share would not do: stratified inner folds all have the same one)
+        return lambda Z: Z[:, 0] + X_train[:, 0].mean()
 
     got = inner_threshold(shifted, X, y, 3, 4)
     assert seeds == [4, 5, 6]  # fold i's fit gets seed + i
     p = np.empty(30)
     for train, test in StratifiedKFold(3, shuffle=True, random_state=4).split(np.zeros(30), y):
-        p[test] = X[test, 0] + y[train].mean()
+        p[test] = X[test, 0] + X[train, 0].mean()
     assert got == pytest.approx(max_f1_cut(p, y))
     # as many folds as the smaller class allows: two retained users, two folds; one lost user, none (0.5)
     two = np.array([1, 1] + [0] * 10)
