@@ -19,6 +19,8 @@ from hypothesis import settings  # noqa: E402
 settings.register_profile("repository", deadline=None)
 settings.load_profile("repository")
 
+from mutation_state import quickest_first, recorded_durations  # noqa: E402
+
 from rednote.ingest.schema import KAGGLE_COLUMNS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,3 +63,7 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.dask)
         item.add_marker(pytest.mark.xdist_group(SHARED_RUN if SHARED_RUN in names else item.nodeid.split("::")[0]))
     items.sort(key=lambda item: SHARED_RUN not in getattr(item, "fixturenames", ()))  # stable: order kept within
+    if os.environ.get("MUTANT_UNDER_TEST"):  # a mutant's tests under `make mutate`: the quickest first (-x)
+        order = quickest_first([item.nodeid for item in items], recorded_durations(ROOT))
+        rank = {nodeid: i for i, nodeid in enumerate(order)}
+        items.sort(key=lambda item: rank[item.nodeid])
