@@ -14,7 +14,7 @@ from sklearn.metrics import roc_auc_score
 from rednote.core.params import load_params
 from rednote.modeling.evaluation import cross_validate, mean_oof, repeated_folds
 from rednote.modeling.linear import l2_logistic
-from rednote.modeling.models import REGISTRY, baseline_fit, fold_fit, seed_tensorflow
+from rednote.modeling.models import REGISTRY, baseline_fit, fit_gbt, fold_fit, seed_tensorflow
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +56,21 @@ def test_balanced_class_weights_lift_the_scarce_class_to_even_odds():
     balanced = l2_logistic(1.0, True, 0).fit(X, y).predict_proba(X)[:, 1]
     assert plain.mean() == pytest.approx(y.mean(), abs=0.01)
     assert balanced.mean() > 0.35 > 0.15 > y.mean()
+
+
+def test_gradient_boosting_weighs_the_classes_and_grows_trees_within_the_leaf_budget(train_params):
+    """``train.class_weight`` balances GBT's classes as it does the logistic model's: on labels that carry nothing
+    (10% retained) the weighted trees' mean probability sits near one half, the unweighted near the base rate; and
+    no tree has more leaves than ``train.gbt.max_leaf_nodes``."""
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((2000, 3)), (rng.random(2000) < 0.1).astype(int)
+    everyone = np.ones(len(y), dtype=bool)
+    small = train_params.gbt.model_copy(update={"max_leaf_nodes": 3, "patience": 50, "max_iter": 20})
+    balanced = fit_gbt(X, y, everyone, train_params.model_copy(update={"gbt": small, "class_weight": True}))
+    plain = fit_gbt(X, y, everyone, train_params.model_copy(update={"gbt": small, "class_weight": False}))
+    assert balanced.predict_proba(X)[:, 1].mean() > 0.4 > 0.15 > plain.predict_proba(X)[:, 1].mean()
+    leaves = [tree[0].get_n_leaf_nodes() for tree in balanced._predictors]  # each boosting round's one tree
+    assert len(leaves) == 20 and max(leaves) == 3
 
 
 def test_the_baseline_fit_is_the_configured_logistic_model(train_params):

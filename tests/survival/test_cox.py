@@ -100,8 +100,13 @@ def test_tied_durations_and_tied_risks_count_as_harrell_counts_them():
     risk = np.array([3.0, 1.0, 1.0, 0.0])
     # (1,3) right, (1,4) right, (2,3) equal risks: 1/2, (2,4) right
     assert concordance(duration, event, risk) == pytest.approx(3.5 / 4)
-    with pytest.raises(ZeroDivisionError):  # as lifelines: no comparable pair
-        concordance(np.array([1.0, 1.0]), np.array([1, 1]), np.array([0.0, 1.0]))
+    # no comparable pair (two silences on one day; no user at all): lifelines' error, in its words
+    for none in ((np.array([1.0, 1.0]), np.array([1, 1]), np.array([0.0, 1.0])), (np.array([]),) * 3):
+        with pytest.raises(ZeroDivisionError) as theirs:
+            concordance_index(none[0], -none[2], none[1])
+        with pytest.raises(ZeroDivisionError) as ours:
+            concordance(*none)
+        assert str(ours.value) == str(theirs.value)
 
 
 def test_concordance_of_weighted_users_is_lifelines_of_the_users_repeated():
