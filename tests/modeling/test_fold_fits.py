@@ -8,6 +8,7 @@ Newton-Cholesky), so a dropped class weighting or a wrong C shows.
 import numpy as np
 import pytest
 from e2e import ROOT
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
@@ -71,6 +72,23 @@ def test_gradient_boosting_weighs_the_classes_and_grows_trees_within_the_leaf_bu
     assert balanced.predict_proba(X)[:, 1].mean() > 0.4 > 0.15 > plain.predict_proba(X)[:, 1].mean()
     leaves = [tree[0].get_n_leaf_nodes() for tree in balanced._predictors]  # each boosting round's one tree
     assert len(leaves) == 20 and max(leaves) == 3
+
+
+def test_gradient_boosting_is_scikit_learns_configured_from_every_gbt_param(train_params):
+    """``fit_gbt`` is scikit-learn's histogram GBT on the training rows with each ``train.gbt`` setting (none of them
+    scikit-learn's default), balanced classes, early stopping on its own held-back share and the seed: the same
+    model configured here from the README's description gives the same probabilities."""
+    X, y = planted(n=3000, seed=3)
+    train = np.arange(len(y)) % 5 != 0
+    g = train_params.gbt
+    fitted = fit_gbt(X, y, train, train_params)
+    expected = HistGradientBoostingClassifier(
+        learning_rate=g.learning_rate, max_iter=g.max_iter, max_leaf_nodes=g.max_leaf_nodes,
+        l2_regularization=g.l2_regularization, class_weight="balanced", early_stopping=True,
+        validation_fraction=g.validation_fraction, n_iter_no_change=g.patience, random_state=train_params.seed,
+    ).fit(X[train], y[train])  # fmt: skip
+    assert fitted.n_iter_ == expected.n_iter_ < g.max_iter  # stopped early, at the same round
+    np.testing.assert_allclose(fitted.predict_proba(X), expected.predict_proba(X), rtol=1e-12)
 
 
 def test_the_baseline_fit_is_the_configured_logistic_model(train_params):
