@@ -58,29 +58,40 @@ def seed_tensorflow(seed: int, threads: int) -> None:
         pass
 
 
-def build_mlp(n_features: int, dropout: float, learning_rate: float):
-    """The study's MLP: Dense 128 ReLU, BatchNorm, Dropout, Dense 64 ReLU, BatchNorm, Dropout, sigmoid; Adam, BCE."""
-    import keras
+def mlp_layers(dropout: float) -> list:
+    """The study's MLP before its output, as new Keras layers: Dense 128 ReLU, BatchNorm, Dropout, Dense 64 ReLU,
+    BatchNorm, Dropout (the whole :func:`build_mlp`, and the design branch of :func:`build_hybrid`)."""
     from keras import layers
 
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(n_features,)),
-            layers.Dense(128, activation="relu"),
-            layers.BatchNormalization(),
-            layers.Dropout(dropout),
-            layers.Dense(64, activation="relu"),
-            layers.BatchNormalization(),
-            layers.Dropout(dropout),
-            layers.Dense(1, activation="sigmoid"),
-        ]
-    )
+    return [
+        layer
+        for units in (128, 64)
+        for layer in (layers.Dense(units, activation="relu"), layers.BatchNormalization(), layers.Dropout(dropout))
+    ]
+
+
+def compiled(model: Any, learning_rate: float) -> Any:
+    """``model`` compiled as the study's: Adam at ``learning_rate``, binary cross-entropy, Keras' AUC logged as
+    ``auc`` (DVCLive's per-epoch ``auc`` and ``val_auc``)."""
+    import keras
+
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
         loss="binary_crossentropy",
         metrics=[keras.metrics.AUC(name="auc")],
     )
     return model
+
+
+def build_mlp(n_features: int, dropout: float, learning_rate: float):
+    """The study's MLP: Dense 128 ReLU, BatchNorm, Dropout, Dense 64 ReLU, BatchNorm, Dropout, sigmoid; Adam, BCE."""
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=(n_features,))
+    return compiled(
+        keras.Sequential([inputs, *mlp_layers(dropout), layers.Dense(1, activation="sigmoid")]), learning_rate
+    )
 
 
 def hybrid_inputs(X: np.ndarray, n_static: int) -> list[np.ndarray]:
@@ -100,21 +111,13 @@ def build_hybrid(n_static: int, n_days: int, p: TrainParams):
 
     static = keras.Input(shape=(n_static,), name="design")
     x = static
-    for units in (128, 64):
-        x = layers.Dense(units, activation="relu")(x)
-        x = layers.BatchNormalization()(x)
-        x = layers.Dropout(p.dropout)(x)
+    for layer in mlp_layers(p.dropout):
+        x = layer(x)
     days = keras.Input(shape=(n_days, len(STEP_FEATURES)), name="january_days")
     h = layers.Concatenate()([x, layers.LSTM(p.hybrid.lstm_units)(days)])
     if p.hybrid.head_units:
         h = layers.Dense(p.hybrid.head_units, activation="relu")(h)
-    model = keras.Model([static, days], layers.Dense(1, activation="sigmoid")(h))
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=p.learning_rate),
-        loss="binary_crossentropy",
-        metrics=[keras.metrics.AUC(name="auc")],
-    )
-    return model
+    return compiled(keras.Model([static, days], layers.Dense(1, activation="sigmoid")(h)), p.learning_rate)
 
 
 def build_keras(name: str, n_features: int, n_static: int, p: TrainParams):
@@ -245,10 +248,10 @@ class ModelSpec:
     for models that early-stop); ``predict(model, X, n_static)`` gives P(retained) per row; ``save(model, folder)``
     writes it and returns the file; ``load(folder, n_features, p, n_static)`` reads it back. ``early_stops``: the
     model needs held-back rows (under cv a share of each fold's training part, where it also picks its threshold);
-    it is then a Keras model (TensorFlow seeded, DVCLive's per-epoch callback).
+    it is then a Keras model (TensorFlow seeded, DVCLive's per-epoch callback). A spec's name is its key in
+    :data:`REGISTRY`.
     """
 
-    name: str
     fit: Callable[..., Any]
     predict: Callable[[Any, np.ndarray, int], np.ndarray]
     save: Callable[[Any, Path], Path]
@@ -277,17 +280,17 @@ def _keras_spec(name: str) -> ModelSpec:
     def predict(model: Any, X: np.ndarray, n_static: int) -> np.ndarray:
         return _keras_predict(model, X, n_static, name)
 
-    return ModelSpec(name, _keras_fit(name), predict, _save_weights, _keras_loader(name), early_stops=True)
+    return ModelSpec(_keras_fit(name), predict, _save_weights, _keras_loader(name), early_stops=True)
 
 
 def _logreg_spec() -> ModelSpec:
     """L2 logistic regression (``train.logreg_c``), the default and the baseline, pickled."""
-    return ModelSpec("logreg", _on_train_rows(fit_logreg), _sklearn_predict, _pickle, _unpickle)
+    return ModelSpec(_on_train_rows(fit_logreg), _sklearn_predict, _pickle, _unpickle)
 
 
 def _gbt_spec() -> ModelSpec:
     """Histogram gradient-boosted trees (``train.gbt``), pickled."""
-    return ModelSpec("gbt", _on_train_rows(fit_gbt), _sklearn_predict, _pickle, _unpickle)
+    return ModelSpec(_on_train_rows(fit_gbt), _sklearn_predict, _pickle, _unpickle)
 
 
 #: The registry: ``train.model`` names one of these (``core/params.py`` lists the same names; a test checks). Each

@@ -52,6 +52,23 @@ def test_balanced_class_weights():
     assert class_weights(np.array([0, 1]), enabled=False) is None
 
 
+def test_the_mlp_is_the_studys_architecture_with_its_auc_logged_as_auc():
+    """Dense 128 ReLU, BatchNorm, Dropout, Dense 64 ReLU, BatchNorm, Dropout, Dense 1 sigmoid; Adam at the given rate,
+    binary cross-entropy; Keras' AUC named ``auc`` (DVCLive's per-epoch keys ``auc`` and ``val_auc``)."""
+    from rednote.modeling.models import build_mlp
+
+    model = build_mlp(7, 0.3, 0.002)
+    layers = [(type(layer).__name__, layer.get_config()) for layer in model.layers]
+    assert [name for name, _ in layers] == ["Dense", "BatchNormalization", "Dropout"] * 2 + ["Dense"]
+    dense = [(config["units"], config["activation"]) for name, config in layers if name == "Dense"]
+    assert dense == [(128, "relu"), (64, "relu"), (1, "sigmoid")]
+    assert [config["rate"] for name, config in layers if name == "Dropout"] == [0.3, 0.3]
+    assert model.input_shape == (None, 7) and model.loss == "binary_crossentropy"
+    assert type(model.optimizer).__name__ == "Adam" and float(model.optimizer.learning_rate) == pytest.approx(0.002)
+    metrics = model.get_compile_config()["metrics"]
+    assert [(metric["class_name"], metric["config"]["name"]) for metric in metrics] == [("AUC", "auc")]
+
+
 def test_too_few_retained_users_are_named_in_one_sentence():
     y = np.array([0] * 20 + [1] * 2)
     split = np.array(["train"] * 10 + ["val"] * 5 + ["test"] * 5 + ["train", "test"])
