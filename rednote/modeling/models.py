@@ -331,7 +331,7 @@ class Fitted:
         return spec_of(self.name).save(self.model, folder)
 
 
-def load_fitted(name: str, folder: Path, n_features: int, p: TrainParams, n_static: int = 0) -> Fitted:
+def load_fitted(name: str, folder: Path, n_features: int, p: TrainParams, n_static: int) -> Fitted:
     """Load what :meth:`Fitted.save` wrote for model ``name`` (``n_static``: the hybrid's design columns)."""
     return Fitted(name, spec_of(name).load(folder, n_features, p, n_static), n_static)
 
@@ -348,10 +348,11 @@ def fit_named(
     train: np.ndarray,
     val: np.ndarray,
     p: TrainParams,
+    n_static: int,
     callbacks: list | None = None,
-    n_static: int = 0,
 ) -> Fitted:
-    """Fit the model ``train.model`` names on ``train`` rows (early-stopping ones on ``val``)."""
+    """Fit the model ``train.model`` names on ``train`` rows (early-stopping ones on ``val``); ``n_static``: the
+    hybrid's design columns (the rest are its January days), ignored by the other models."""
     return Fitted(name, spec_of(name).fit(X, y, train, val, p, callbacks or [], n_static), n_static)
 
 

@@ -122,7 +122,7 @@ def train_holdout(users: pd.DataFrame, design: Design, p: TrainParams, live: Any
     train, val = split == "train", split == "val"
     base = design.baseline_columns
     callbacks = [live_callback(live)] if p.model in KERAS_MODELS else []
-    fitted = fit_named(p.model, design.X, y, train, val, p, callbacks, design.n_static)
+    fitted = fit_named(p.model, design.X, y, train, val, p, design.n_static, callbacks)
     log_fit(live, fitted, design.X, y, train, val)
     fitted_base = fit_logreg(design.X[:, base], y, train, p)
     predictions = users[["user_id", "split", "retained"]].copy()

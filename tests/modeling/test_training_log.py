@@ -84,7 +84,7 @@ def test_load_fits_reads_each_saved_fold_model_in_the_records_order(tmp_path):
     fits = []
     for k, column in enumerate((0, 1, 2)):  # three fits that differ: each learns from another column
         y = (X[:, column] > 0).astype(int)
-        fitted = fit_named("logreg", X, y, np.ones(60, bool), np.zeros(60, bool), p)
+        fitted = fit_named("logreg", X, y, np.ones(60, bool), np.zeros(60, bool), p, n_static=0)
         fitted.save(tmp_path / f"r{k // 2}f{k % 2}")
         fits.append(fitted)
     record = RunRecord("logreg", "cv", fits=[["r0f0", "r0f1"], ["r1f0"]])
