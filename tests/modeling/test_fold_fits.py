@@ -91,6 +91,18 @@ def test_gradient_boosting_is_scikit_learns_configured_from_every_gbt_param(trai
     np.testing.assert_allclose(fitted.predict_proba(X), expected.predict_proba(X), rtol=1e-12)
 
 
+def test_each_fold_fits_gradient_boosting_with_the_folds_own_seed(train_params):
+    """Under cross-validation a fold's fit gets the fold's seed, not ``train.seed``: GBT's held-back share for early
+    stopping is drawn with it, so its probabilities are those of the model configured with that seed."""
+    X, y = planted(n=600, seed=4)
+    got = fold_fit("gbt", train_params)(X, y, 7)(X)
+    everyone = np.ones(len(y), dtype=bool)
+    want = fit_gbt(X, y, everyone, train_params.model_copy(update={"seed": 7})).predict_proba(X)[:, 1]
+    other = fit_gbt(X, y, everyone, train_params).predict_proba(X)[:, 1]
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    assert np.abs(got - other).max() > 1e-3  # the seed matters here, so the check above can fail
+
+
 def test_the_baseline_fit_is_the_configured_logistic_model(train_params):
     X, y = planted()
     fitted = baseline_fit(train_params)(X, y, 0)
