@@ -11,11 +11,13 @@ from e2e import ROOT
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import train_test_split
 
 from rednote.core.params import load_params
 from rednote.modeling.evaluation import cross_validate, mean_oof, repeated_folds
 from rednote.modeling.linear import l2_logistic
-from rednote.modeling.models import REGISTRY, baseline_fit, fit_gbt, fold_fit, seed_tensorflow
+from rednote.modeling.metrics import best_f1_threshold
+from rednote.modeling.models import REGISTRY, ModelSpec, baseline_fit, fit_gbt, fold_fit, seed_tensorflow
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +103,31 @@ def test_each_fold_fits_gradient_boosting_with_the_folds_own_seed(train_params):
     other = fit_gbt(X, y, everyone, train_params).predict_proba(X)[:, 1]
     np.testing.assert_allclose(got, want, rtol=1e-12)
     assert np.abs(got - other).max() > 1e-3  # the seed matters here, so the check above can fail
+
+
+def test_a_keras_fold_holds_back_a_stratified_seeded_share_and_takes_its_threshold_there(train_params, monkeypatch):
+    """A model that early-stops (the Keras ones) fits on the rest of the fold's training rows and holds back
+    ``train.early_stopping_share`` of them, drawn with the fold's seed and stratified by class while each class has at
+    least 2 users; its threshold is the max-F1 cut of its own predictions on the held-back rows. A stand-in spec
+    records what the fold gives it, so the share is checked without training a network."""
+    seen = {}
+
+    def fit(X, y, train, val, p, callbacks, n_static):
+        seen.update(train=train, val=val, seed=p.seed, dtype=y.dtype)
+        return "fitted"
+
+    stand_in = ModelSpec(fit, lambda model, X, n_static: X[:, 0], None, None, early_stops=True)
+    monkeypatch.setitem(REGISTRY, "mlp", lambda: stand_in)
+    rng = np.random.default_rng(5)
+    for retained in (60, 2, 1):  # stratified; stratified at exactly 2 of a class; one retained user: not stratified
+        X, y = rng.random((200, 2)), np.zeros(200, dtype=int)
+        y[rng.choice(200, retained, replace=False)] = 1
+        fold = fold_fit("mlp", train_params)(X, y, 11)
+        _, held = train_test_split(np.arange(200), test_size=train_params.early_stopping_share, random_state=11,
+                                   stratify=y if retained >= 2 else None)  # fmt: skip
+        assert np.array_equal(np.flatnonzero(seen["val"]), np.sort(held)), retained
+        assert np.array_equal(seen["train"], ~seen["val"]) and seen["seed"] == 11 and seen["dtype"] == np.float32
+        assert fold.threshold == best_f1_threshold(y[held], X[held, 0])
 
 
 def test_the_baseline_fit_is_the_configured_logistic_model(train_params):
