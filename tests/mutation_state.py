@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import defaultdict
 from pathlib import Path
 
 #: mutmut's exit codes of a mutant the tests caught: the tests failed (1) or were interrupted by the failure (3).
@@ -56,10 +57,11 @@ def quickest_first(nodeids: list[str], durations: dict[str, float]) -> list[str]
     without a recorded time counts as the slowest; ties keep their order."""
     slowest = max(durations.values(), default=0.0) + 1.0
     time = {nodeid: durations.get(nodeid, slowest) for nodeid in nodeids}
-    per_file: dict[str, float] = {}
+    file = {nodeid: nodeid.partition("::")[0] for nodeid in nodeids}
+    per_file: defaultdict[str, float] = defaultdict(float)
     for nodeid in nodeids:
-        per_file[nodeid.split("::")[0]] = per_file.get(nodeid.split("::")[0], 0.0) + time[nodeid]
-    return sorted(nodeids, key=lambda nodeid: (per_file[nodeid.split("::")[0]], nodeid.split("::")[0], time[nodeid]))
+        per_file[file[nodeid]] += time[nodeid]
+    return sorted(nodeids, key=lambda nodeid: (per_file[file[nodeid]], file[nodeid], time[nodeid]))
 
 
 if __name__ == "__main__":
